@@ -1,0 +1,72 @@
+"""Invitations: create, e-mail, accept."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bekwaam.accounts.models import Invitation, Person
+from bekwaam.accounts.tasks import send_added_to_board_email, send_invitation_email
+
+if TYPE_CHECKING:
+    from bekwaam.tenancy.context import Actor
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(*, actor: Actor, person: Person) -> Invitation:
+    """A new single-use link for the person; the e-mail goes out by a task once the transaction commits."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        person=person,
+        board_id=actor.board_pk,
+        token_hash=_hash(token),
+        invited_by=actor.person,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation_id = str(invitation.pk)
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation_id, token=token))
+    return invitation
+
+
+def invitation_get_by_token(*, token: str) -> Invitation | None:
+    """The usable invitation for this token, or None when it is unknown, used or expired."""
+    invitation = Invitation.objects.select_related("person", "board").filter(token_hash=_hash(token)).first()
+    if invitation is None or not invitation.is_usable():
+        return None
+    return invitation
+
+
+def invitation_accept(*, token: str, password: str) -> Person:
+    """Set the invited person's password and mark the invitation used (once)."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
+        if invitation is None or not invitation.is_usable():
+            raise ValidationError(_("This invitation link has expired or has already been used."))
+        person = invitation.person
+        person.set_password(password)
+        person.is_active = True
+        person.save(update_fields=["password", "is_active"])
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        # Any other open invitations for this person are spent too.
+        Invitation.objects.filter(person=person, accepted_at__isnull=True).update(accepted_at=invitation.accepted_at)
+    return person
+
+
+def notify_added_to_board(*, person: Person, board_id: int) -> None:
+    """Tell a person with an account that a (further) board added them."""
+    person_id = str(person.pk)
+    transaction.on_commit(lambda: send_added_to_board_email.enqueue(person_id=person_id, board_id=board_id))

@@ -1,0 +1,41 @@
+"""Accepting an invitation, and the page that asks for a second factor."""
+
+from __future__ import annotations
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from bekwaam.accounts.forms import AcceptInvitationForm
+from bekwaam.accounts.services import invitation_accept, invitation_get_by_token
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_get_by_token(token=token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None, person=invitation.person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Welcome to Bekwaam, %(name)s.") % {"name": person.given_name})
+            # Through allauth, so the sign-in is recorded and MFA setup needs no re-authentication.
+            response: HttpResponse = perform_login(request, person, redirect_url=reverse("home"))
+            return response
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+def mfa_required_view(request: HttpRequest) -> HttpResponse:
+    """Explain why a second factor is needed, with the button to set it up."""
+    return render(request, "accounts/mfa_required.html")

@@ -1,0 +1,77 @@
+"""The board's change log and access log, as pages and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from bekwaam.audit import selectors
+from bekwaam.tenancy.policy import ActorRequest, actor_view
+
+PAGE_SIZE = 50
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_response(filename: str, header: list[str], rows: object) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+    # A BOM so Excel (the tool most boards open CSV with) reads UTF-8 correctly.
+    lines = (writer.writerow(row) for row in [header, *rows])  # type: ignore[misc]
+    response = StreamingHttpResponse(("\ufeff", *lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@actor_view("audit.view_board_log")
+def change_list(request: ActorRequest) -> HttpResponse:
+    page = Paginator(selectors.change_list_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/change_list.html", {"page": page})
+
+
+@actor_view("audit.view_board_log")
+def change_export(request: ActorRequest) -> StreamingHttpResponse:
+    entries = selectors.change_list_for(actor=request.actor).iterator(chunk_size=500)
+    rows = (
+        [
+            timezone.localtime(e.timestamp).isoformat(timespec="seconds"),
+            e.actor.email if e.actor else "",
+            e.content_type.model,
+            e.object_repr,
+            e.get_action_display(),
+            json.dumps(e.changes_dict, ensure_ascii=False),
+        ]
+        for e in entries
+    )
+    header = ["timestamp", "actor", "type", "object", "action", "changes"]
+    return _csv_response("bekwaam-changes.csv", header, rows)
+
+
+@actor_view("audit.view_board_log")
+def access_list(request: ActorRequest) -> HttpResponse:
+    page = Paginator(selectors.access_list_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "audit/access_list.html", {"page": page})
+
+
+@actor_view("audit.view_board_log")
+def access_export(request: ActorRequest) -> StreamingHttpResponse:
+    entries = selectors.access_list_for(actor=request.actor).iterator(chunk_size=500)
+    rows = (
+        [
+            timezone.localtime(e.viewed_at).isoformat(timespec="seconds"),
+            e.actor.email if e.actor else "",
+            e.subject.email,
+            e.what,
+            e.right,
+            e.path,
+        ]
+        for e in entries
+    )
+    return _csv_response("bekwaam-access.csv", ["timestamp", "actor", "subject", "what", "right", "path"], rows)

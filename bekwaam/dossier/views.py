@@ -1,0 +1,15 @@
+"""The medewerker's own dossier. Its sections are built by the dossier issue; this is the home page."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from bekwaam.tenancy import selectors
+from bekwaam.tenancy.policy import ActorRequest, actor_view
+
+
+@actor_view("dossier.view_own")
+def overview(request: ActorRequest) -> HttpResponse:
+    employments = selectors.own_employments_for(actor=request.actor)
+    return render(request, "dossier/overview.html", {"employments": employments})

@@ -1,0 +1,259 @@
+"""The fictional demo board: six schools, about 150 staff, one of each role, one aanbieder.
+
+Deterministic (a fixed random seed) and idempotent: running it twice changes nothing.
+Never runs with production settings (the command refuses).
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from bekwaam.tenancy.models import (
+    Board,
+    Employment,
+    Function,
+    Provider,
+    ProviderRoleGrant,
+    Role,
+    RoleGrant,
+    School,
+    Team,
+)
+
+DEMO_PASSWORD = "bekwaam-demo-2026"
+DEMO_DOMAIN = "demo.bekwaam.nl"
+# Fixed secrets so a demo visitor can add the account to an authenticator app, or run
+# `manage.py demo_totp` for the current codes. Base32, 32 characters; demo only.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+SCHOOLS = [
+    ("OBS De Regenboog", "99AA", "Purmerend"),
+    ("CBS De Wegwijzer", "99AB", "Edam"),
+    ("KBS Sint Jozef", "99AC", "Volendam"),
+    ("OBS Het Kompas", "99AD", "Monnickendam"),
+    ("IKC De Zonnebloem", "99AE", "Ilpendam"),
+    ("Daltonschool De Vlinder", "99AF", "Landsmeer"),
+]
+TEAMS = ["Onderbouw", "Middenbouw", "Bovenbouw"]
+GIVEN = [
+    "Anouk",
+    "Bram",
+    "Daan",
+    "Eva",
+    "Fleur",
+    "Floor",
+    "Gijs",
+    "Hanneke",
+    "Inge",
+    "Jeroen",
+    "Joost",
+    "Karin",
+    "Lieke",
+    "Lotte",
+    "Maaike",
+    "Marieke",
+    "Mark",
+    "Nienke",
+    "Noor",
+    "Pieter",
+    "Roos",
+    "Ruben",
+    "Sanne",
+    "Sven",
+    "Thijs",
+    "Tim",
+    "Vera",
+    "Wouter",
+    "Yvonne",
+    "Femke",
+    "Esther",
+    "Hester",
+    "Jasper",
+    "Kees",
+    "Linda",
+    "Marloes",
+    "Mohamed",
+    "Fatima",
+    "Sara",
+    "Youssef",
+    "Ilse",
+    "Wendy",
+    "Annemieke",
+    "Bas",
+]
+FAMILY = [
+    ("", "Bakker"),
+    ("de", "Boer"),
+    ("", "Bos"),
+    ("van", "Dijk"),
+    ("de", "Graaf"),
+    ("", "Hendriks"),
+    ("de", "Jong"),
+    ("", "Jansen"),
+    ("van der", "Linden"),
+    ("", "Meijer"),
+    ("", "Mulder"),
+    ("", "Peters"),
+    ("de", "Vries"),
+    ("van den", "Berg"),
+    ("", "Smit"),
+    ("", "Visser"),
+    ("van", "Leeuwen"),
+    ("", "Kok"),
+    ("", "Vermeulen"),
+    ("van der", "Meer"),
+    ("", "Dekker"),
+    ("", "Brouwer"),
+    ("de", "Wit"),
+    ("", "Dijkstra"),
+    ("", "Koster"),
+    ("van", "Wijk"),
+    ("", "Prins"),
+    ("", "Huisman"),
+    ("el", "Amrani"),
+    ("", "Yilmaz"),
+    ("van", "Beek"),
+    ("", "Schouten"),
+    ("ter", "Horst"),
+    ("", "Postma"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    mfa: bool
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # One hash for every demo account: hashing 150 passwords one by one takes most of a minute.
+    return make_password(DEMO_PASSWORD)
+
+
+def _person(email: str, given: str, prefix: str, family: str) -> object:
+    person_model = get_user_model()
+    person = person_model.objects.filter(email=email).first()
+    if person is None:
+        person = person_model(email=email, given_name=given, name_prefix=prefix, family_name=family)
+        person.password = _demo_password_hash()
+        person.save()
+    return person
+
+
+def _employment(person: object, school: School, number: str, function: str, **extra: object) -> Employment:
+    employment, _ = Employment.objects.get_or_create(
+        board=school.board,
+        personnel_number=number,
+        defaults={
+            "person": person,
+            "school": school,
+            "function": function,
+            "start_date": datetime.date(2015, 8, 1),
+            **extra,
+        },
+    )
+    return employment
+
+
+def _activate_totp(person: object) -> None:
+    # allauth's internal TOTP API: used here only, for demo accounts, so they can sign in at once.
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(person, DEMO_TOTP_SECRET)  # type: ignore[arg-type]
+        RecoveryCodes.activate(person)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def seed_demo() -> list[DemoLogin]:
+    """Create (or leave as it is) the demo board; return the logins to print."""
+    rng = random.Random(2026)
+    with scopes_disabled():
+        board, _ = Board.objects.get_or_create(authority_number="99001", defaults={"name": "Stichting Polderwijs"})
+        schools: list[School] = []
+        for name, brin, place in SCHOOLS:
+            school, _ = School.objects.get_or_create(brin=brin, defaults={"board": board, "name": name, "place": place})
+            schools.append(school)
+            for team_name in TEAMS:
+                Team.objects.get_or_create(school=school, name=team_name)
+
+        logins: list[DemoLogin] = []
+
+        def role_person(local: str, given: str, prefix: str, family: str, role: str) -> object:
+            person = _person(f"{local}@{DEMO_DOMAIN}", given, prefix, family)
+            logins.append(DemoLogin(f"{local}@{DEMO_DOMAIN}", role, True))
+            return person
+
+        admin = role_person("beheerder", "Bas", "van", "Beheer", "functioneel beheerder")
+        RoleGrant.objects.get_or_create(person=admin, role=Role.ADMINISTRATOR, board=board, school=None)
+        director = role_person("bestuurder", "Hester", "", "Bestuur", "bestuurder")
+        RoleGrant.objects.get_or_create(person=director, role=Role.BOARD_MEMBER, board=board, school=None)
+        quality = role_person("kwaliteit", "Karin", "de", "Kwaliteit", "kwaliteitsmedewerker")
+        RoleGrant.objects.get_or_create(person=quality, role=Role.QUALITY_OFFICER, board=board, school=None)
+
+        number = 1000
+        for index, school in enumerate(schools):
+            teams = list(Team.objects.filter(school=school).order_by("name"))
+            if index == 0:
+                leader = role_person("schoolleider", "Marieke", "", "Schoolleider", "leidinggevende / schoolleider")
+            else:
+                given = rng.choice(GIVEN)
+                prefix, family = rng.choice(FAMILY)
+                leader = _person(f"directeur.{school.brin.lower()}@{DEMO_DOMAIN}", given, prefix, family)
+            number += 1
+            _employment(leader, school, str(number), Function.DIRECTOR, fte=Decimal("1.000"))
+            RoleGrant.objects.get_or_create(person=leader, role=Role.MANAGER, board=board, school=school)
+            staff_functions = (
+                [Function.INTERNAL_SUPERVISOR]
+                + [Function.TEACHING_ASSISTANT] * 2
+                + [Function.SUPPORT_STAFF]
+                + [Function.TEACHER] * 20
+            )
+            for position, function in enumerate(staff_functions):
+                number += 1
+                if index == 0 and position == 4:
+                    person = _person(f"leerkracht@{DEMO_DOMAIN}", "Lotte", "de", "Leerkracht")
+                    logins.append(DemoLogin(f"leerkracht@{DEMO_DOMAIN}", "medewerker (leerkracht)", False))
+                else:
+                    given = rng.choice(GIVEN)
+                    prefix, family = rng.choice(FAMILY)
+                    email = f"{given}.{prefix.replace(' ', '')}{family}.{number}@{DEMO_DOMAIN}".lower()
+                    person = _person(email, given, prefix, family)
+                fte = rng.choice([Decimal("0.4"), Decimal("0.6"), Decimal("0.8"), Decimal("1.0")])
+                _employment(
+                    person, school, str(number), function, team=teams[position % len(teams)], manager=leader, fte=fte
+                )
+
+        provider, _ = Provider.objects.get_or_create(name="Academie Vakmanschap")
+        for local, given, family, role, label in (
+            ("assessor1", "Joost", "Assessor", Role.ASSESSOR, "assessor"),
+            ("assessor2", "Inge", "Assessor", Role.ASSESSOR, "assessor"),
+            ("coach", "Femke", "Coach", Role.COACH, "begeleider (coach)"),
+        ):
+            person = role_person(local, given, "", family, f"{label}, Academie Vakmanschap")
+            ProviderRoleGrant.objects.get_or_create(person=person, role=role, provider=provider)
+
+        operator = _person(f"platform@{DEMO_DOMAIN}", "Pim", "", "Platform")
+        if not operator.is_superuser:  # type: ignore[attr-defined]
+            operator.is_superuser = operator.is_staff = True  # type: ignore[attr-defined]
+            operator.save()  # type: ignore[attr-defined]
+        logins.append(DemoLogin(f"platform@{DEMO_DOMAIN}", "platformbeheerder (superuser)", True))
+
+        person_model = get_user_model()
+        for login in logins:
+            if login.mfa:
+                _activate_totp(person_model.objects.get(email=login.email))
+    return logins

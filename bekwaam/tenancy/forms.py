@@ -1,0 +1,106 @@
+"""Input validation for the beheerder's forms."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bekwaam.tenancy.context import Actor
+from bekwaam.tenancy.models import BOARD_ROLES, SCHOOL_ROLES, Employment, Function, School, Team
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class InviteForm(forms.Form):
+    given_name = forms.CharField(label=_("First name"), max_length=100)
+    name_prefix = forms.CharField(label=_("Prefix"), max_length=30, required=False)
+    family_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    function = forms.ChoiceField(label=_("Function"), choices=Function.choices)
+    personnel_number = forms.CharField(label=_("Personnel number"), max_length=32)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    fte = forms.DecimalField(
+        label=_("FTE"), min_value=Decimal("0.01"), max_value=Decimal("1.2"), decimal_places=3, initial=Decimal("1")
+    )
+    manager = forms.ModelChoiceField(label=_("Manager"), queryset=get_user_model().objects.none(), required=False)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(board_id=actor.board_pk)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.filter(school__board_id=actor.board_pk).select_related("school")  # type: ignore[attr-defined]
+        self.fields["team"].label_from_instance = lambda t: f"{t.school} – {t.name}"  # type: ignore[attr-defined]
+        # Leidinggevenden: people leading at this board (school leaders, directors or with the manager role).
+        leaders = Employment.objects.filter(board_id=actor.board_pk).filter(
+            Q(function__in=[Function.SCHOOL_LEADER, Function.DIRECTOR]) | Q(person__role_grants__role="manager")
+        )
+        self.fields["manager"].queryset = (  # type: ignore[attr-defined]
+            get_user_model().objects.filter(employments__in=leaders).distinct().order_by("family_name")
+        )
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean_personnel_number(self) -> str:
+        return str(self.cleaned_data["personnel_number"]).strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        team, school = cleaned.get("team"), cleaned.get("school")
+        if team and school and team.school_id != school.pk:
+            self.add_error("team", _("This team belongs to another school."))
+        return cleaned
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in (*BOARD_ROLES, *SCHOOL_ROLES)])
+    school = forms.ModelChoiceField(
+        label=_("School (for a school leader)"), queryset=School.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(board_id=actor.board_pk)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("role") in SCHOOL_ROLES and not cleaned.get("school"):
+            self.add_error("school", _("Choose the school where this role applies."))
+        return cleaned
+
+
+class EmploymentEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Last working day"), widget=DateInput())
+
+    def __init__(self, *args: Any, employment: Employment, **kwargs: Any) -> None:
+        self.employment = employment
+        super().__init__(*args, **kwargs)
+
+    def clean_end_date(self) -> Any:
+        end_date = self.cleaned_data["end_date"]
+        if end_date < self.employment.start_date:
+            raise forms.ValidationError(
+                _("The end date cannot be before the start date (%(start)s)."),
+                params={"start": self.employment.start_date.strftime("%d-%m-%Y")},
+            )
+        return end_date
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = School.objects.filter(board_id=actor.board_pk)  # type: ignore[attr-defined]

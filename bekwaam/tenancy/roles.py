@@ -1,0 +1,40 @@
+"""Roles expand to permission strings: templates read them, rules predicates decide with them."""
+
+from __future__ import annotations
+
+from bekwaam.tenancy.models import Role
+
+EMPLOYEE = "employee"  # not granted: follows from an active employment
+
+VIEW_BOARD = "tenancy.view_board"
+VIEW_PEOPLE = "tenancy.view_people"
+MANAGE_PEOPLE = "tenancy.manage_people"
+IMPORT_STAFF = "tenancy.import_staff"
+MANAGE_ROLES = "tenancy.manage_roles"
+VIEW_TEAM = "tenancy.view_team"
+VIEW_PROVIDER = "tenancy.view_provider"
+VIEW_DOSSIER = "dossier.view_own"
+VIEW_AUDIT = "audit.view_board_log"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMINISTRATOR: frozenset({VIEW_BOARD, VIEW_PEOPLE, MANAGE_PEOPLE, IMPORT_STAFF, MANAGE_ROLES, VIEW_AUDIT}),
+    Role.BOARD_MEMBER: frozenset({VIEW_BOARD}),
+    Role.QUALITY_OFFICER: frozenset({VIEW_BOARD}),
+    Role.MANAGER: frozenset({VIEW_TEAM}),
+    Role.COACH: frozenset({VIEW_PROVIDER}),
+    Role.ASSESSOR: frozenset({VIEW_PROVIDER}),
+    EMPLOYEE: frozenset({VIEW_DOSSIER}),
+}
+
+# Roles that see other people's personal data must use a second factor (issue 2).
+ROLES_REQUIRING_MFA: frozenset[str] = frozenset(
+    {Role.ADMINISTRATOR, Role.BOARD_MEMBER, Role.QUALITY_OFFICER, Role.MANAGER, Role.COACH, Role.ASSESSOR}
+)
+
+
+def permissions_for(roles: frozenset[str]) -> frozenset[str]:
+    """The union of the permission sets of the given roles."""
+    result: set[str] = set()
+    for role in roles:
+        result |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(result)

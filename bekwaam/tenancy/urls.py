@@ -1,0 +1,21 @@
+from django.urls import path
+
+from bekwaam.tenancy import views
+
+app_name = "tenancy"
+
+urlpatterns = [
+    path("organisation/switch/", views.organisation_switch, name="organisation-switch"),
+    path("board/", views.board_home, name="board-home"),
+    path("board/schools/<int:school_id>/", views.school_detail, name="school-detail"),
+    path("board/people/", views.person_list, name="person-list"),
+    path("board/people/invite/", views.person_invite, name="person-invite"),
+    path("board/people/<uuid:person_id>/", views.person_detail, name="person-detail"),
+    path("board/people/<uuid:person_id>/roles/", views.role_grant, name="role-grant"),
+    path("board/roles/<uuid:grant_id>/revoke/", views.role_revoke, name="role-revoke"),
+    path("board/employments/<uuid:employment_id>/end/", views.employment_end, name="employment-end"),
+    path("board/import/", views.board_home, name="import-upload"),  # placeholder: replaced by the import feature
+    path("team/", views.team, name="team"),
+    path("provider/", views.provider_home, name="provider-home"),
+    path("platform/", views.operator_home, name="operator-home"),
+]

@@ -1,0 +1,203 @@
+"""Thin views for organisations and people: resolve → validate → one service → page or redirect."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bekwaam.audit.services import access_record
+from bekwaam.lib.forms import apply_validation_error
+from bekwaam.tenancy import forms, roles, selectors, services
+from bekwaam.tenancy.middleware import SESSION_KEY
+from bekwaam.tenancy.models import Role
+from bekwaam.tenancy.policy import ActorRequest, actor_view, authorize
+
+PAGE_SIZE = 50
+
+
+@actor_view()
+def home(request: ActorRequest) -> HttpResponse:
+    """Send each person to the home page of their highest level."""
+    actor = request.actor
+    if actor.has_permission(roles.VIEW_BOARD):
+        return redirect("tenancy:board-home")
+    if actor.has_permission(roles.VIEW_PROVIDER):
+        return redirect("tenancy:provider-home")
+    if actor.has_permission(roles.VIEW_TEAM):
+        return redirect("tenancy:team")
+    if actor.has_permission(roles.VIEW_DOSSIER):
+        return redirect("dossier:overview")
+    if actor.is_operator:
+        return redirect("tenancy:operator-home")
+    return render(request, "tenancy/no_organisation.html")
+
+
+@require_POST
+@actor_view()
+def organisation_switch(request: ActorRequest) -> HttpResponse:
+    key = request.POST.get("organisation", "")
+    if services.organisation_choose(actor=request.actor, key=key):
+        request.session[SESSION_KEY] = key
+    else:
+        messages.error(request, _("You do not work at that organisation."))
+    # The page you were on may not exist in the other organisation: start at its home.
+    return redirect("home")
+
+
+@actor_view("tenancy.view_board")
+def board_home(request: ActorRequest) -> HttpResponse:
+    board = selectors.board_get_for(actor=request.actor)
+    schools = list(selectors.school_list_for(actor=request.actor))
+    total_staff = sum(s.staff_count for s in schools)  # type: ignore[attr-defined]
+    return render(request, "tenancy/board_home.html", {"board": board, "schools": schools, "total_staff": total_staff})
+
+
+@actor_view("tenancy.view_people")
+def school_detail(request: ActorRequest, school_id: int) -> HttpResponse:
+    school = selectors.school_get_for(actor=request.actor, school_id=school_id)
+    page = Paginator(selectors.employment_list_for_school(actor=request.actor, school=school), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "tenancy/school_detail.html", {"school": school, "page": page})
+
+
+@actor_view("tenancy.view_people")
+def person_list(request: ActorRequest) -> HttpResponse:
+    form = forms.PersonSearchForm(request.GET or None, actor=request.actor)
+    search, school_id = "", None
+    if form.is_valid():
+        search = form.cleaned_data["q"] or ""
+        school_id = form.cleaned_data["school"].pk if form.cleaned_data["school"] else None
+    people = selectors.person_list_for(actor=request.actor, search=search, school_id=school_id)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "tenancy/_person_rows.html" if request.htmx else "tenancy/person_list.html"  # type: ignore[attr-defined]
+    return render(request, template, {"form": form, "page": page})
+
+
+@actor_view("tenancy.view_people")
+def person_detail(request: ActorRequest, person_id: UUID) -> HttpResponse:
+    actor = request.actor
+    person = selectors.person_get_for(actor=actor, person_id=person_id)
+    access_record(
+        actor=actor, subject=person, what=_("personal details"), right=_("functional administrator"), path=request.path
+    )
+    context = {
+        "person": person,
+        "employments": selectors.employment_list_for_person(actor=actor, person=person),
+        "grants": selectors.role_grant_list_for_person(actor=actor, person=person),
+        "grant_form": forms.RoleGrantForm(actor=actor),
+    }
+    return render(request, "tenancy/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_view("tenancy.invite_person")
+def person_invite(request: ActorRequest) -> HttpResponse:
+    form = forms.InviteForm(request.POST or None, actor=request.actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.person_invite(actor=request.actor, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            if result.invitation is None:
+                messages.success(
+                    request,
+                    _("%(name)s already had an account and has been added to your board.")
+                    % {"name": result.person.full_name},
+                )
+            else:
+                messages.success(
+                    request, _("An invitation has been sent to %(email)s.") % {"email": result.person.email}
+                )
+            return redirect("tenancy:person-detail", person_id=result.person.pk)
+    return render(request, "tenancy/person_invite.html", {"form": form})
+
+
+@require_POST
+@actor_view("tenancy.grant_role")
+def role_grant(request: ActorRequest, person_id: UUID) -> HttpResponse:
+    actor = request.actor
+    person = selectors.person_get_for(actor=actor, person_id=person_id)
+    form = forms.RoleGrantForm(request.POST, actor=actor)
+    if form.is_valid():
+        try:
+            services.role_grant(
+                actor=actor, person=person, role=form.cleaned_data["role"], school=form.cleaned_data["school"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The role has been granted."))
+            return redirect("tenancy:person-detail", person_id=person.pk)
+    context = {
+        "person": person,
+        "employments": selectors.employment_list_for_person(actor=actor, person=person),
+        "grants": selectors.role_grant_list_for_person(actor=actor, person=person),
+        "grant_form": form,
+    }
+    return render(request, "tenancy/person_detail.html", context, status=400)
+
+
+@require_POST
+@actor_view("tenancy.grant_role")
+def role_revoke(request: ActorRequest, grant_id: UUID) -> HttpResponse:
+    grant = selectors.role_grant_get_for(actor=request.actor, grant_id=grant_id)
+    try:
+        services.role_revoke(actor=request.actor, grant=grant)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role has been removed."))
+    return redirect("tenancy:person-detail", person_id=grant.person_id)
+
+
+@require_http_methods(["GET", "POST"])
+@actor_view("tenancy.invite_person")
+def employment_end(request: ActorRequest, employment_id: UUID) -> HttpResponse:
+    employment = selectors.employment_get_for(actor=request.actor, employment_id=employment_id)
+    authorize(request.actor, "tenancy.end_employment", employment)
+    form = forms.EmploymentEndForm(request.POST or None, employment=employment, initial={"end_date": services.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employment_end(actor=request.actor, employment=employment, end_date=form.cleaned_data["end_date"])
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The employment has been ended."))
+            return redirect("tenancy:person-detail", person_id=employment.person_id)
+    return render(request, "tenancy/employment_end.html", {"form": form, "employment": employment})
+
+
+@actor_view("tenancy.view_team")
+def team(request: ActorRequest) -> HttpResponse:
+    page = Paginator(selectors.team_members_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "tenancy/team.html", {"page": page})
+
+
+@actor_view("tenancy.view_provider")
+def provider_home(request: ActorRequest) -> HttpResponse:
+    provider = selectors.provider_get_for(actor=request.actor)
+    staff = selectors.provider_staff_for(actor=request.actor)
+    return render(request, "tenancy/provider_home.html", {"provider": provider, "staff": staff})
+
+
+@actor_view("tenancy.operate_platform")
+def operator_home(request: ActorRequest) -> HttpResponse:
+    return render(
+        request,
+        "tenancy/operator_home.html",
+        {
+            "boards": selectors.board_list_for_operator(),
+            "providers": selectors.provider_list_for_operator(),
+            "administrator_role": Role.ADMINISTRATOR,
+        },
+    )

@@ -1,0 +1,24 @@
+"""URL map: one include per app, English paths (docs/decisions/0001-layout.md)."""
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+from bekwaam.tenancy import views as tenancy_views
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", tenancy_views.home, name="home"),
+    path("health/", health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("bekwaam.accounts.urls")),
+    path("", include("bekwaam.tenancy.urls")),
+    path("dossier/", include("bekwaam.dossier.urls")),
+    path("audit/", include("bekwaam.audit.urls")),
+    path("admin/", admin.site.urls),
+]
