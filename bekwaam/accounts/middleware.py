@@ -23,7 +23,7 @@ class RequireMfaMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
-            and person_requires_mfa(user)  # type: ignore[arg-type]
+            and person_requires_mfa(user)
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             return redirect("accounts:mfa-required")

@@ -47,7 +47,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("platform staff"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
-    objects: ClassVar[PersonManager] = PersonManager()  # type: ignore[assignment]
+    objects: ClassVar[PersonManager] = PersonManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -78,8 +78,8 @@ class Person(AbstractBaseUser, PermissionsMixin):
         from bekwaam.audit.services import boards_marker
 
         with scopes_disabled():
-            boards = set(self.employments.values_list("board_id", flat=True))  # type: ignore[attr-defined]
-            boards |= set(self.role_grants.values_list("board_id", flat=True))  # type: ignore[attr-defined]
+            boards = set(self.employments.values_list("board_id", flat=True))
+            boards |= set(self.role_grants.values_list("board_id", flat=True))
         return {"boards": boards_marker(boards)}
 
     def get_full_name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,8 +30,10 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Welcome to Bekwaam, %(name)s.") % {"name": person.given_name})
-            # Through allauth, so the sign-in is recorded and MFA setup needs no re-authentication.
+            # Through allauth, and recorded as a password sign-in (the password was just set), so the
+            # MFA setup that follows for some roles needs no re-authentication (see adapter.py).
             response: HttpResponse = perform_login(request, person, redirect_url=reverse("home"))
+            record_authentication(request, person, method="password", email=person.email)
             return response
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 

@@ -11,11 +11,12 @@ from bekwaam.tenancy.context import Actor
 
 def change_list_for(*, actor: Actor) -> QuerySet[LogEntry]:
     """Changes to people, employments, roles and schools of the actor's board, newest first."""
-    return (
+    entries: QuerySet[LogEntry] = (
         LogEntry.objects.filter(additional_data__boards__icontains=f"|{actor.board_pk}|")
         .select_related("actor", "content_type")
         .order_by("-timestamp")
     )
+    return entries
 
 
 def access_list_for(*, actor: Actor) -> QuerySet[AccessLog]:

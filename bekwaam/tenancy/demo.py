@@ -173,8 +173,8 @@ def _activate_totp(person: object) -> None:
     from allauth.mfa.totp.internal.auth import TOTP
 
     if not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(person, DEMO_TOTP_SECRET)  # type: ignore[arg-type]
-        RecoveryCodes.activate(person)  # type: ignore[arg-type]
+        TOTP.activate(person, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(person)
 
 
 @transaction.atomic

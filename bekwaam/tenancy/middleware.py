@@ -23,7 +23,7 @@ class TenantMiddleware:
             # An empty scope: any tenant query made for an anonymous visitor finds nothing.
             with scope(board=[], provider=[]):
                 return self.get_response(request)
-        actor = actor_for(user, request.session.get(SESSION_KEY))  # type: ignore[arg-type]
+        actor = actor_for(user, request.session.get(SESSION_KEY))
         request.actor = actor  # type: ignore[attr-defined]
         if user.is_superuser and request.path.startswith("/admin/"):
             # The platform operator's admin shows organisations only (no dossier models are

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import rules
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from bekwaam.tenancy.context import Actor
 
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 class ActorRequest(HttpRequest):
     """A request from a signed-in person (STACK-NOTES trap 12: narrow once, not everywhere)."""
 
-    user: Person  # type: ignore[assignment]
+    user: Person
     actor: Actor
 
 
@@ -30,15 +31,15 @@ def authorize(actor: Actor, rule: str, obj: Any = None) -> None:
         raise PermissionDenied
 
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
-def actor_view(rule: str | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def actor_view(rule: str | None = None) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Require a signed-in actor and, when given, a page-level rule (no object)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             actor: Actor = request.actor  # type: ignore[attr-defined]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -10,11 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from bekwaam.accounts.models import Person
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import Board, Employment, Provider, ProviderRoleGrant, RoleGrant, School, Team
-
-if TYPE_CHECKING:
-    from bekwaam.accounts.models import Person
 
 
 def _active_q(prefix: str = "") -> Q:
@@ -22,12 +19,6 @@ def _active_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_date__lte": today}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
     )
-
-
-def _person_model() -> Any:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model()
 
 
 def board_get_for(*, actor: Actor) -> Board:
@@ -67,7 +58,7 @@ def team_list_for_board(*, actor: Actor) -> QuerySet[Team]:
 def person_list_for(*, actor: Actor, search: str = "", school_id: int | None = None) -> QuerySet[Person]:
     """People with an employment at the actor's board, each with those employments prefetched."""
     employments = Employment.objects.filter(board_id=actor.board_pk).select_related("school")
-    people = _person_model().objects.filter(employments__board_id=actor.board_pk)
+    people = Person.objects.filter(employments__board_id=actor.board_pk)
     if school_id:
         people = people.filter(employments__school_id=school_id)
     if search:
@@ -87,12 +78,10 @@ def person_list_for(*, actor: Actor, search: str = "", school_id: int | None = N
 
 def person_get_for(*, actor: Actor, person_id: UUID) -> Person:
     """A person who works or worked at the actor's board; 404 otherwise (also for other boards)."""
-    people = (
-        _person_model()
-        .objects.filter(Q(employments__board_id=actor.board_pk) | Q(role_grants__board_id=actor.board_pk))
-        .distinct()
-    )
-    return get_object_or_404(people, id=person_id)  # type: ignore[no-any-return]
+    people = Person.objects.filter(
+        Q(employments__board_id=actor.board_pk) | Q(role_grants__board_id=actor.board_pk)
+    ).distinct()
+    return get_object_or_404(people, id=person_id)
 
 
 def employment_list_for_person(*, actor: Actor, person: Person) -> QuerySet[Employment]:
