@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from bekwaam.lib.env import env_bool, env_int, env_list, env_str
@@ -15,13 +16,20 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("DEBUG", default=False)
 # Tests and `make run` set BEKWAAM_ENV; production leaves it at "production".
 BEKWAAM_ENV = env_str("BEKWAAM_ENV", "production")
+if BEKWAAM_ENV not in {"production", "development", "test"}:
+    # A typo ("prod") would otherwise pass for production in one place and not in another.
+    raise ImproperlyConfigured(f"BEKWAAM_ENV must be production, development or test, not {BEKWAAM_ENV!r}.")
 TESTING = BEKWAAM_ENV == "test"
+PRODUCTION = not (DEBUG or TESTING)
 
 # A development key exists only when DEBUG is on or under test; production must set its own.
-SECRET_KEY = env_str(
-    "SECRET_KEY",
-    "dev-only-insecure-key-never-use-in-production" if (DEBUG or TESTING) else None,
-)
+SECRET_KEY = env_str("SECRET_KEY", None if PRODUCTION else "dev-only-insecure-key-never-use-in-production")
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    # The same bar as `check --deploy` (security.W009), enforced at start-up: sessions, password-reset
+    # links and signed values are only as strong as this key.
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters in production.")
+# Old keys still accepted for signatures while a new SECRET_KEY rolls out (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG or TESTING else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
@@ -56,10 +64,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bekwaam.lib.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -220,8 +228,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
-if not DEBUG and not TESTING:
+if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes /health/ over plain HTTP inside the network; it must not get a redirect.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

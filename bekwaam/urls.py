@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from bekwaam.accounts import views as account_views
 from bekwaam.tenancy import views as tenancy_views
 
 
@@ -14,7 +15,7 @@ def health(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("health/", health, name="health"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.language_switch, name="set_language"),
     path("accounts/", include("allauth.urls")),
     path("", include("bekwaam.accounts.urls")),
     path("", include("bekwaam.tenancy.urls")),

@@ -70,3 +70,10 @@ def notify_added_to_board(*, person: Person, board_id: int) -> None:
     """Tell a person with an account that a (further) board added them."""
     person_id = str(person.pk)
     transaction.on_commit(lambda: send_added_to_board_email.enqueue(person_id=person_id, board_id=board_id))
+
+
+def language_save(*, person: Person, language: str) -> None:
+    """Remember the person's interface language (also used for the e-mails they receive)."""
+    if person.language != language:
+        person.language = language
+        person.save(update_fields=["language"])

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from bekwaam.accounts.forms import AcceptInvitationForm
-from bekwaam.accounts.services import invitation_accept, invitation_get_by_token
+from bekwaam.accounts.services import invitation_accept, invitation_get_by_token, language_save
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,3 +44,25 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 def mfa_required_view(request: HttpRequest) -> HttpResponse:
     """Explain why a second factor is needed, with the button to set it up."""
     return render(request, "accounts/mfa_required.html")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and, when signed in, on the person."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/"
+    response = redirect(next_url)
+    if language in {code for code, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+        if request.user.is_authenticated:
+            language_save(person=request.user, language=language)
+    return response
