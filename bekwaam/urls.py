@@ -1,11 +1,16 @@
 """URL map: one include per app, English paths (docs/decisions/0001-layout.md)."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from bekwaam.accounts import views as account_views
 from bekwaam.tenancy import views as tenancy_views
+
+# The admin's own login form knows no second factor: send it through allauth's sign-in (with MFA).
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Bekwaam – platform"
 
 
 def health(request: HttpRequest) -> HttpResponse:

@@ -94,7 +94,13 @@ class Invitation(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
-    board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="invitations")
+    # The organisation that invites: a board (its staff) or a provider (its coaches and assessors).
+    board = models.ForeignKey(
+        "tenancy.Board", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    provider = models.ForeignKey(
+        "tenancy.Provider", on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
     # Only a SHA-256 of the token is stored: a database leak does not give working links.
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="invitations_sent")
@@ -106,9 +112,21 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         ordering = ("-created_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(board__isnull=False, provider__isnull=True)
+                | models.Q(board__isnull=True, provider__isnull=False),
+                name="invitation_from_board_or_provider",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.email} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def organisation_name(self) -> str:
+        organisation = self.board or self.provider
+        return organisation.name if organisation else ""
 
     def is_usable(self, now: Any = None) -> bool:
         now = now or timezone.now()

@@ -24,13 +24,22 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invitation_create(*, actor: Actor, person: Person) -> Invitation:
-    """A new single-use link for the person; the e-mail goes out by a task once the transaction commits."""
+def invitation_create(
+    *, actor: Actor, person: Person, board_id: int | None = None, provider_id: int | None = None
+) -> Invitation:
+    """A new single-use link for the person; the e-mail goes out by a task once the transaction commits.
+
+    The inviting organisation is the actor's board unless a board or provider is named (the
+    platform operator invites a new board's first administrator or a provider's staff).
+    """
+    if board_id is None and provider_id is None:
+        board_id = actor.board_pk
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
         person=person,
-        board_id=actor.board_pk,
+        board_id=board_id,
+        provider_id=provider_id,
         token_hash=_hash(token),
         invited_by=actor.person,
         created_at=now,
@@ -43,7 +52,9 @@ def invitation_create(*, actor: Actor, person: Person) -> Invitation:
 
 def invitation_get_by_token(*, token: str) -> Invitation | None:
     """The usable invitation for this token, or None when it is unknown, used or expired."""
-    invitation = Invitation.objects.select_related("person", "board").filter(token_hash=_hash(token)).first()
+    invitation = (
+        Invitation.objects.select_related("person", "board", "provider").filter(token_hash=_hash(token)).first()
+    )
     if invitation is None or not invitation.is_usable():
         return None
     return invitation

@@ -15,7 +15,9 @@ def send_invitation_email(*, invitation_id: str, token: str) -> None:
     """Send the invitation link; safe to retry (the same link is sent again)."""
     from bekwaam.accounts.models import Invitation
 
-    invitation = Invitation.objects.select_related("person", "board", "invited_by").filter(pk=invitation_id).first()
+    invitation = (
+        Invitation.objects.select_related("person", "board", "provider", "invited_by").filter(pk=invitation_id).first()
+    )
     if invitation is None or invitation.accepted_at is not None:
         return
     person = invitation.person
