@@ -74,8 +74,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "bekwaam.accounts.middleware.RequireMfaMiddleware",
     "bekwaam.tenancy.middleware.TenantMiddleware",
+    "bekwaam.accounts.middleware.RequireMfaMiddleware",
     # django-axes must come last (STACK-NOTES trap 8).
     "axes.middleware.AxesMiddleware",
 ]
@@ -161,7 +161,9 @@ MFA_RECOVERY_CODE_COUNT = 10
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_FORM_FIELD = "login"
+# allauth's form field is "login", but axes reads the credentials allauth passes to authenticate(),
+# which name the (lower-cased) address "email"; with "login" axes saw no username and never locked.
+AXES_USERNAME_FORM_FIELD = "email"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -8,13 +8,13 @@ from allauth.mfa.models import Authenticator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from bekwaam.tenancy.context import person_requires_mfa
-
 # Pages reachable before the second factor is set up: sign-in, MFA setup, logout, language, static.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/invitation/", "/health/")
 
 
 class RequireMfaMiddleware:
+    """Runs after TenantMiddleware, which resolved `request.actor` (with `requires_mfa`)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -23,7 +23,8 @@ class RequireMfaMiddleware:
         if (
             user.is_authenticated
             and not request.path.startswith(ALLOWED_PREFIXES)
-            and person_requires_mfa(user)
+            and getattr(request, "actor", None) is not None
+            and request.actor.requires_mfa  # type: ignore[attr-defined]
             and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
         ):
             return redirect("accounts:mfa-required")

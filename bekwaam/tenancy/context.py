@@ -39,6 +39,7 @@ class Actor:
     roles: frozenset[str] = frozenset()
     managed_school_ids: frozenset[int] = frozenset()
     organisations: tuple[Organisation, ...] = field(default=())
+    requires_mfa: bool = False  # sees others' data somewhere: must have a second factor
 
     @property
     def board_id(self) -> int | None:
@@ -77,75 +78,91 @@ class Actor:
         return role in self.roles
 
 
-def organisations_of(person: Person) -> tuple[Organisation, ...]:
-    """Every board (through an active employment or a grant) and provider the person belongs to."""
+@dataclass(frozen=True)
+class Memberships:
+    """Where a person works, read in a few queries: the source of their organisations and roles."""
+
+    employment_board_ids: frozenset[int]
+    managed_board_ids: frozenset[int]  # boards where someone's active employment names them as manager
+    board_grants: tuple[tuple[int, str, int | None], ...]  # (board_id, role, school_id)
+    provider_grants: tuple[tuple[int, str], ...]  # (provider_id, role)
+
+    @property
+    def requires_mfa(self) -> bool:
+        """Any grant or any managed employee means seeing others' data."""
+        return bool(self.board_grants or self.provider_grants or self.managed_board_ids)
+
+
+def memberships_of(person: Person) -> Memberships:
+    """The person's active employments, managed employments and grants, across all organisations."""
     today = timezone.localdate()
+    active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
     with scopes_disabled():
-        board_ids = set(
-            Employment.objects.filter(person=person, start_date__lte=today)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values_list("board_id", flat=True)
-        ) | set(RoleGrant.objects.filter(person=person).values_list("board_id", flat=True))
-        provider_ids = set(ProviderRoleGrant.objects.filter(person=person).values_list("provider_id", flat=True))
-    boards = [Organisation("board", b.id, b.name) for b in Board.objects.filter(id__in=board_ids)]
-    providers = [Organisation("provider", p.id, p.name) for p in Provider.objects.filter(id__in=provider_ids)]
+        employment_boards = Employment.objects.filter(active, person=person).values_list("board_id", flat=True)
+        managed_boards = Employment.objects.filter(active, manager=person).values_list("board_id", flat=True)
+        board_grants = RoleGrant.objects.filter(person=person).values_list("board_id", "role", "school_id")
+        provider_grants = ProviderRoleGrant.objects.filter(person=person).values_list("provider_id", "role")
+        return Memberships(
+            employment_board_ids=frozenset(employment_boards),
+            managed_board_ids=frozenset(managed_boards.distinct()),
+            board_grants=tuple(board_grants),
+            provider_grants=tuple(provider_grants),
+        )
+
+
+def organisations_of(person: Person, memberships: Memberships | None = None) -> tuple[Organisation, ...]:
+    """Every board (through an active employment or a grant) and provider the person belongs to."""
+    memberships = memberships or memberships_of(person)
+    board_ids = memberships.employment_board_ids | {board_id for board_id, _, _ in memberships.board_grants}
+    provider_ids = {provider_id for provider_id, _ in memberships.provider_grants}
+    boards = [Organisation("board", b.id, b.name) for b in Board.objects.filter(id__in=board_ids)] if board_ids else []
+    providers = (
+        [Organisation("provider", p.id, p.name) for p in Provider.objects.filter(id__in=provider_ids)]
+        if provider_ids
+        else []
+    )
     return tuple(boards + providers)
 
 
 def actor_for(person: Person, organisation_key: str | None) -> Actor:
     """Resolve the person's roles in the chosen organisation (the first one when none is chosen)."""
-    organisations = organisations_of(person)
+    memberships = memberships_of(person)
+    organisations = organisations_of(person, memberships)
+    requires_mfa = person.is_superuser or memberships.requires_mfa
     active = next((o for o in organisations if o.key == organisation_key), None)
     if active is None and organisations:
         active = organisations[0]
     if active is None:
-        return Actor(person=person, organisation=None, organisations=organisations)
+        return Actor(person=person, organisation=None, organisations=organisations, requires_mfa=requires_mfa)
 
     roles: set[str] = set()
     managed: set[int] = set()
-    today = timezone.localdate()
-    with scopes_disabled():
-        if active.kind == "board":
-            for role, school_id in RoleGrant.objects.filter(person=person, board_id=active.id).values_list(
-                "role", "school_id"
-            ):
+    if active.kind == "board":
+        for board_id, role, school_id in memberships.board_grants:
+            if board_id == active.id:
                 roles.add(role)
                 if school_id is not None:
                     managed.add(school_id)
-            active_employments = Employment.objects.filter(board_id=active.id, start_date__lte=today).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=today)
-            )
-            if active_employments.filter(person=person).exists():
-                roles.add(EMPLOYEE)
-            # A leidinggevende named on someone's employment manages that person without a grant.
-            if active_employments.filter(manager=person).exists():
-                roles.add(Role.MANAGER)
-        else:
-            roles.update(
-                ProviderRoleGrant.objects.filter(person=person, provider_id=active.id).values_list("role", flat=True)
-            )
+        if active.id in memberships.employment_board_ids:
+            roles.add(EMPLOYEE)
+        # A leidinggevende named on someone's employment manages that person without a grant.
+        if active.id in memberships.managed_board_ids:
+            roles.add(Role.MANAGER)
+    else:
+        roles.update(role for provider_id, role in memberships.provider_grants if provider_id == active.id)
     return Actor(
         person=person,
         organisation=active,
         roles=frozenset(roles),
         managed_school_ids=frozenset(managed),
         organisations=organisations,
+        requires_mfa=requires_mfa,
     )
 
 
 def person_requires_mfa(person: Person) -> bool:
     """True when the person can see others' data anywhere: any grant, a managed employee, or operator."""
-    if person.is_superuser:
-        return True
-    today = timezone.localdate()
-    with scopes_disabled():
-        if RoleGrant.objects.filter(person=person).exists():
-            return True
-        if ProviderRoleGrant.objects.filter(person=person).exists():
-            return True
-        return (
-            Employment.objects.filter(manager=person).filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).exists()
-        )
+    return bool(person.is_superuser) or memberships_of(person).requires_mfa
 
 
 __all__ = ["ROLES_REQUIRING_MFA", "Actor", "Organisation", "actor_for", "person_requires_mfa"]
