@@ -47,9 +47,9 @@ typecheck: install
 check: lint typecheck
 	BEKWAAM_ENV=test DEBUG=0 $(BIN)/python manage.py makemigrations --check --dry-run
 
-## Page timings against the floor, per role, on a large generated board.
+## Page timings against the floor, per role, on a large generated board (bench/README.md; BENCH_ARGS="--repeat 100").
 bench: install
-	BEKWAAM_ENV=test DEBUG=0 $(BIN)/python -m bench.run
+	BEKWAAM_ENV=test DEBUG=0 $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 messages: install
 	cd bekwaam && ../$(BIN)/django-admin makemessages -l nl --no-obsolete --add-location file && ../$(BIN)/django-admin compilemessages -l nl

@@ -1,0 +1,71 @@
+"""The pages `make bench` times: add yours to PAGES.
+
+A page is a role (a key of generate.PERSONA_EMAILS, the person the runner signs in as) and a path,
+or a function of the World that returns a path, for pages whose URL holds an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django_scopes import scopes_disabled
+
+from bench.generate import MAIN_AUTHORITY, PERSONA_EMAILS, brin
+
+
+@dataclass(frozen=True)
+class World:
+    """The generated rows that pages point at: the personas, and a school and a person to open."""
+
+    personas: dict[str, Any]
+    board: Any
+    school: Any
+    person: Any
+
+
+def load_world() -> World:
+    from bekwaam.tenancy.models import Board, School
+
+    with scopes_disabled():
+        people = {p.email: p for p in get_user_model().objects.filter(email__in=PERSONA_EMAILS.values())}
+        board = Board.objects.get(authority_number=MAIN_AUTHORITY)
+        return World(
+            personas={role: people[email] for role, email in PERSONA_EMAILS.items()},
+            board=board,
+            # A school in the middle of the list, and the teacher persona as the person to open.
+            school=School.objects.get(board=board, brin=brin(42, "BA")),
+            person=people[PERSONA_EMAILS["teacher"]],
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    role: str
+    path: str | Callable[[World], str]
+    name: str
+
+    def url(self, world: World) -> str:
+        return self.path if isinstance(self.path, str) else self.path(world)
+
+
+PAGES: list[Page] = [
+    Page("administrator", "/board/", "board home"),
+    Page("administrator", "/board/people/", "people"),
+    Page("administrator", "/board/people/?q=jansen", "people search"),
+    Page("administrator", lambda w: f"/board/people/{w.person.pk}/", "person detail"),
+    Page("administrator", lambda w: f"/board/schools/{w.school.pk}/", "school detail"),
+    Page("administrator", "/audit/changes/", "change log"),
+    Page("administrator", "/audit/access/", "access log"),
+    Page("board_member", "/board/", "board home"),
+    Page("quality_officer", "/board/", "board home"),
+    Page("manager", "/team/", "team"),
+    Page("teacher", "/dossier/", "dossier"),
+    Page("assessor", "/provider/", "provider home"),
+    Page("coach", "/provider/", "provider home"),
+    Page("operator", "/platform/", "platform"),
+]
+
+FLOOR_PATH = "/bench/floor/"
