@@ -108,10 +108,23 @@ def world(db: None) -> World:
     ProviderRoleGrantFactory(person=coach, provider=grant.provider, role=Role.COACH)
     operator = with_totp(PersonFactory(email="platform@bekwaam.nl", is_superuser=True, is_staff=True))
     return World(
-        board_a=board_a, school_a=school_a, school_a2=school_a2, board_b=board_b, school_b=school_b,
-        provider=grant.provider, administrator=administrator, board_member=board_member,
-        quality_officer=quality_officer, manager=manager, teacher=teacher, colleague=colleague,
-        outsider_admin=outsider_admin, outsider=outsider, assessor=assessor, coach=coach, operator=operator,
+        board_a=board_a,
+        school_a=school_a,
+        school_a2=school_a2,
+        board_b=board_b,
+        school_b=school_b,
+        provider=grant.provider,
+        administrator=administrator,
+        board_member=board_member,
+        quality_officer=quality_officer,
+        manager=manager,
+        teacher=teacher,
+        colleague=colleague,
+        outsider_admin=outsider_admin,
+        outsider=outsider,
+        assessor=assessor,
+        coach=coach,
+        operator=operator,
     )
 
 

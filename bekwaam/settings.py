@@ -153,9 +153,16 @@ ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 # Axes does the lockout (five failures); allauth's own login limit stays off (STACK-NOTES trap 8).
 ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "bekwaam.accounts.mfa_adapter.MFAAdapter"
+# TOTP secrets are encrypted with a key derived from this (default: SECRET_KEY; old keys in
+# SECRET_KEY_FALLBACKS still decrypt). Changing it without a fallback makes everyone set up MFA again.
+MFA_ENCRYPTION_KEY = env_str("MFA_ENCRYPTION_KEY", "")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bekwaam"
 MFA_RECOVERY_CODE_COUNT = 10
+
+# django-auditlog writes into our own model, which links each change to its boards (bekwaam/audit/models.py).
+AUDITLOG_LOGENTRY_MODEL = "audit.ChangeEntry"
 
 # django-axes: five wrong passwords lock the account (per e-mail address) for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -212,6 +219,16 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bekwaam <noreply@bekwaam.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Cache: shared by all web and worker processes, so allauth's single-use TOTP codes and rate limits
+# hold across processes. Redis when REDIS_URL is set, else a database table (made by a migration).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "bekwaam_cache"}}
 
 # Background work: the Django tasks API, database backend, `manage.py db_worker`.
 TASKS = {

@@ -6,11 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from bekwaam.accounts import views as account_views
+from bekwaam.accounts.admin import unregister_foreign_models
 from bekwaam.tenancy import views as tenancy_views
 
 # The admin's own login form knows no second factor: send it through allauth's sign-in (with MFA).
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_header = "Bekwaam – platform"
+unregister_foreign_models()
 
 
 def health(request: HttpRequest) -> HttpResponse:

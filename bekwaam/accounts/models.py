@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any, ClassVar
 
@@ -71,22 +72,25 @@ class Person(AbstractBaseUser, PermissionsMixin):
         prefix = f" {self.name_prefix}" if self.name_prefix else ""
         return f"{self.family_name}, {self.given_name}{prefix}"
 
-    def get_additional_data(self) -> dict[str, str]:
+    def get_additional_data(self) -> dict[str, list[int]]:
         """django-auditlog: the boards this person works at, so each board sees its own changes."""
         from django_scopes import scopes_disabled
-
-        from bekwaam.audit.services import boards_marker
 
         with scopes_disabled():
             boards = set(self.employments.values_list("board_id", flat=True))
             boards |= set(self.role_grants.values_list("board_id", flat=True))
-        return {"boards": boards_marker(boards)}
+        return {"board_ids": sorted(boards)}
 
     def get_full_name(self) -> str:
         return self.full_name
 
     def get_short_name(self) -> str:
         return self.given_name
+
+
+def hash_token(token: str) -> str:
+    """Invitation links are looked up by this hash; the token itself is never stored."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Invitation(models.Model):

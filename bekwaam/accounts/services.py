@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
@@ -13,15 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bekwaam.accounts.models import Invitation, Person
+from bekwaam.accounts.models import Invitation, Person, hash_token
 from bekwaam.accounts.tasks import send_added_to_board_email, send_invitation_email
 
 if TYPE_CHECKING:
     from bekwaam.tenancy.context import Actor
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_create(
@@ -34,26 +29,27 @@ def invitation_create(
     """
     if board_id is None and provider_id is None:
         board_id = actor.board_pk
-    token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
         person=person,
         board_id=board_id,
         provider_id=provider_id,
-        token_hash=_hash(token),
+        # No working link exists yet: the task makes the token when it sends the e-mail, so the token
+        # never rests in the task queue or the database in the clear.
+        token_hash=hash_token(secrets.token_urlsafe(32)),
         invited_by=actor.person,
         created_at=now,
         expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
     invitation_id = str(invitation.pk)
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation_id, token=token))
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation_id))
     return invitation
 
 
 def invitation_get_by_token(*, token: str) -> Invitation | None:
     """The usable invitation for this token, or None when it is unknown, used or expired."""
     invitation = (
-        Invitation.objects.select_related("person", "board", "provider").filter(token_hash=_hash(token)).first()
+        Invitation.objects.select_related("person", "board", "provider").filter(token_hash=hash_token(token)).first()
     )
     if invitation is None or not invitation.is_usable():
         return None
@@ -63,7 +59,7 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
 def invitation_accept(*, token: str, password: str) -> Person:
     """Set the invited person's password and mark the invitation used (once)."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(token_hash=_hash(token)).first()
+        invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
         if invitation is None or not invitation.is_usable():
             raise ValidationError(_("This invitation link has expired or has already been used."))
         person = invitation.person

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -11,15 +13,17 @@ from django_tasks import task
 
 
 @task()
-def send_invitation_email(*, invitation_id: str, token: str) -> None:
-    """Send the invitation link; safe to retry (the same link is sent again)."""
-    from bekwaam.accounts.models import Invitation
+def send_invitation_email(*, invitation_id: str) -> None:
+    """Make a fresh link and send it. Safe to retry: a retry sends a new link and the old one stops working."""
+    from bekwaam.accounts.models import Invitation, hash_token
 
     invitation = (
         Invitation.objects.select_related("person", "board", "provider", "invited_by").filter(pk=invitation_id).first()
     )
     if invitation is None or invitation.accepted_at is not None:
         return
+    token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=hash_token(token))
     person = invitation.person
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation-accept", args=[token])
     with translation.override(person.language):

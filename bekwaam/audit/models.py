@@ -1,18 +1,59 @@
-"""The access log: who opened whose personal data, when (AVG art. 5(2), accountability).
+"""The change log (who changed what, before/after) and the access log (who opened whose personal data).
 
-Changes (who changed what, before/after) are kept by django-auditlog's LogEntry; every entry
-of a tenant model carries `additional_data["boards"]` ("|3|7|") so a board sees only its own.
+Changes are recorded by django-auditlog into ChangeEntry (our swapped-in LogEntry model). A change
+concerns one or more boards (a person may work at several): ChangeBoard links each entry to each
+board, indexed by (board, time), so a board's log is read by index, never by scanning the log.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+
+class ChangeEntryManager(LogEntryManager):  # type: ignore[misc]
+    def log_create(self, instance: Any, force_log: bool = False, **kwargs: Any) -> Any:
+        """auditlog's write, plus one ChangeBoard row per board the changed object belongs to."""
+        entry = super().log_create(instance, force_log=force_log, **kwargs)
+        if entry is not None:
+            board_ids = (entry.additional_data or {}).get("board_ids") or []
+            ChangeBoard.objects.bulk_create(
+                [ChangeBoard(entry=entry, board_id=board_id, timestamp=entry.timestamp) for board_id in board_ids]
+            )
+        return entry
+
+
+class ChangeEntry(AbstractLogEntry):  # type: ignore[misc]
+    """One change to a person, employment, role, school or team (AUDITLOG_LOGENTRY_MODEL)."""
+
+    objects = ChangeEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):  # type: ignore[misc]
+        verbose_name = _("change log entry")
+        verbose_name_plural = _("change log")
+
+
+class ChangeBoard(models.Model):
+    """Which board may read a change; the time is copied for the (board, -timestamp) index."""
+
+    entry = models.ForeignKey(ChangeEntry, on_delete=models.CASCADE, related_name="board_links")
+    board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="change_links")
+    timestamp = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[ChangeBoard]] = ScopedManager(board="board")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "board"], name="changeboard_unique")]
+        indexes = [models.Index(fields=["board", "-timestamp"], name="changeboard_board_time")]
+
+    def __str__(self) -> str:
+        return f"{self.board_id}: {self.entry_id}"
 
 
 class AccessLog(models.Model):

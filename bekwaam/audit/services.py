@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bekwaam.audit.models import AccessLog
+from bekwaam.audit.models import AccessLog, ChangeBoard, ChangeEntry
 
 if TYPE_CHECKING:
     from bekwaam.accounts.models import Person
@@ -20,7 +20,10 @@ def access_record(*, actor: Actor, subject: Person, what: str, right: str = "", 
     )
 
 
-def boards_marker(board_ids: object) -> str:
-    """The `additional_data["boards"]` value: '|3|7|', searchable with icontains on any database."""
-    ids = sorted({int(b) for b in board_ids})  # type: ignore[attr-defined]
-    return "|" + "|".join(str(b) for b in ids) + "|" if ids else ""
+def changes_record_bulk(*, board_id: int, entries: list[ChangeEntry]) -> None:
+    """Write change-log entries made by a bulk write (which skips auditlog's signals), linked to the board."""
+    created = ChangeEntry.objects.bulk_create(entries, batch_size=500)
+    ChangeBoard.objects.bulk_create(
+        [ChangeBoard(entry=entry, board_id=board_id, timestamp=entry.timestamp) for entry in created],
+        batch_size=500,
+    )

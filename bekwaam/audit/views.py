@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Sequence
+from itertools import chain
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
@@ -21,10 +23,20 @@ class _Echo:
         return value
 
 
-def _csv_response(filename: str, header: list[str], rows: object) -> StreamingHttpResponse:
+def spreadsheet_safe(value: object) -> str:
+    """A cell that starts like a formula (=, +, -, @, tab, CR) is prefixed with ', so Excel shows it as text.
+
+    Names and change values come from people; a value like =HYPERLINK(...) must not run when a
+    beheerder opens the export (OWASP: CSV injection).
+    """
+    text = str(value)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def _csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> StreamingHttpResponse:
     writer = csv.writer(_Echo())
     # A BOM so Excel (the tool most boards open CSV with) reads UTF-8 correctly.
-    lines = (writer.writerow(row) for row in [header, *rows])  # type: ignore[misc]
+    lines = (writer.writerow([spreadsheet_safe(cell) for cell in row]) for row in chain([header], rows))
     response = StreamingHttpResponse(("\ufeff", *lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -38,7 +50,7 @@ def change_list(request: ActorRequest) -> HttpResponse:
 
 @actor_view("audit.view_board_log")
 def change_export(request: ActorRequest) -> StreamingHttpResponse:
-    entries = selectors.change_list_for(actor=request.actor).iterator(chunk_size=500)
+    links = selectors.change_list_for(actor=request.actor).iterator(chunk_size=500)
     rows = (
         [
             timezone.localtime(e.timestamp).isoformat(timespec="seconds"),
@@ -48,7 +60,7 @@ def change_export(request: ActorRequest) -> StreamingHttpResponse:
             e.get_action_display(),
             json.dumps(e.changes_dict, ensure_ascii=False),
         ]
-        for e in entries
+        for e in (link.entry for link in links)
     )
     header = ["timestamp", "actor", "type", "object", "action", "changes"]
     return _csv_response("bekwaam-changes.csv", header, rows)

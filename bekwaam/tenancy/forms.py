@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bekwaam.tenancy.context import Actor
-from bekwaam.tenancy.models import BOARD_ROLES, SCHOOL_ROLES, Employment, Function, School, Team
+from bekwaam.tenancy.models import BOARD_ROLES, PROVIDER_ROLES, SCHOOL_ROLES, Employment, Function, School, Team
 
 
 class DateInput(forms.DateInput):
@@ -97,6 +97,36 @@ class EmploymentEndForm(forms.Form):
         return end_date
 
 
+class NewPersonFields(forms.Form):
+    """Name and e-mail of someone to invite (reused by the operator's forms)."""
+
+    given_name = forms.CharField(label=_("First name"), max_length=100)
+    name_prefix = forms.CharField(label=_("Prefix"), max_length=30, required=False)
+    family_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+
+
+class BoardCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the board"), max_length=200)
+    authority_number = forms.CharField(
+        label=_("Board number"), max_length=5, min_length=5, help_text=_("The 5-digit number DUO gives the board.")
+    )
+    admin_given_name = forms.CharField(label=_("First name of the functional administrator"), max_length=100)
+    admin_name_prefix = forms.CharField(label=_("Prefix"), max_length=30, required=False)
+    admin_family_name = forms.CharField(label=_("Last name"), max_length=150)
+    admin_email = forms.EmailField(label=_("E-mail address of the functional administrator"))
+
+
+class ProviderCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the provider"), max_length=200)
+
+
+class ProviderStaffForm(NewPersonFields):
+    role = forms.ChoiceField(label=_("Role"), choices=[(r.value, r.label) for r in PROVIDER_ROLES])
+
+    field_order = ("role", "given_name", "name_prefix", "family_name", "email")
+
+
 class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none(), required=False)
@@ -104,3 +134,42 @@ class PersonSearchForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = School.objects.filter(board_id=actor.board_pk)  # type: ignore[attr-defined]
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What does the file contain?"),
+        choices=[("staff", _("Staff")), ("schools", _("Schools"))],
+        initial="staff",
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (separated by semicolons or commas) or Excel (.xlsx); the first row holds the column names."),
+    )
+    end_missing = forms.BooleanField(
+        label=_("End the employments of this board that are not in the file"),
+        required=False,
+        help_text=_("Only for staff files that list everyone. The check shows who would be ended."),
+    )
+
+    def clean_file(self) -> Any:
+        from django.conf import settings
+        from django.template.defaultfilters import filesizeformat
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s. Split it into smaller files."),
+                params={"size": filesizeformat(settings.IMPORT_MAX_BYTES)},
+            )
+        return upload
+
+
+class ImportApplyForm(forms.Form):
+    send_invitations = forms.BooleanField(
+        label=_("Send an invitation e-mail to new people"),
+        required=False,
+        initial=True,
+        help_text=_("People who already have an account are not invited again."),
+    )

@@ -23,8 +23,8 @@ class BoardTagged:
 
     audit_board_path = "board_id"
 
-    def get_additional_data(self) -> dict[str, str]:
-        return {"boards": f"|{operator.attrgetter(self.audit_board_path)(self)}|"}
+    def get_additional_data(self) -> dict[str, list[int]]:
+        return {"board_ids": [operator.attrgetter(self.audit_board_path)(self)]}
 
 
 class Board(models.Model):
@@ -157,7 +157,12 @@ class Employment(BoardTagged, models.Model):
             ),
             models.CheckConstraint(condition=Q(fte__gt=0) & Q(fte__lte=Decimal("1.2")), name="employment_fte_in_range"),
         ]
-        indexes = [models.Index(fields=["board", "end_date"]), models.Index(fields=["manager", "end_date"])]
+        indexes = [
+            models.Index(fields=["board", "end_date"]),
+            models.Index(fields=["manager", "end_date"]),
+            # "does this person work at this board": the people list's EXISTS and the actor's memberships.
+            models.Index(fields=["person", "board"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.school} ({self.get_function_display()})"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from bekwaam.accounts.models import Person
 from bekwaam.tenancy.context import Actor
-from bekwaam.tenancy.models import Board, Employment, Provider, ProviderRoleGrant, RoleGrant, School, Team
+from bekwaam.tenancy.models import Board, Employment, Provider, ProviderRoleGrant, RoleGrant, School, StaffImport, Team
 
 
 def _active_q(prefix: str = "") -> Q:
@@ -58,21 +60,21 @@ def team_list_for_board(*, actor: Actor) -> QuerySet[Team]:
 def person_list_for(*, actor: Actor, search: str = "", school_id: int | None = None) -> QuerySet[Person]:
     """People with an employment at the actor's board, each with those employments prefetched."""
     employments = Employment.objects.filter(board_id=actor.board_pk).select_related("school")
-    people = Person.objects.filter(employments__board_id=actor.board_pk)
+    # Driven from the board's employments (IN subquery, by index) rather than a join + DISTINCT or a
+    # scan of everyone: a national installation holds far more people than any one board.
+    at_board = Employment.objects.filter(board_id=actor.board_pk)
     if school_id:
-        people = people.filter(employments__school_id=school_id)
-    if search:
-        for term in search.split():
-            people = people.filter(
-                Q(given_name__icontains=term)
-                | Q(family_name__icontains=term)
-                | Q(email__icontains=term)
-                | Q(employments__personnel_number__iexact=term)
-            )
-    return (
-        people.distinct()
-        .order_by("family_name", "given_name")
-        .prefetch_related(Prefetch("employments", queryset=employments, to_attr="board_employments"))
+        at_board = at_board.filter(school_id=school_id)
+    people = Person.objects.filter(id__in=at_board.values("person_id"))
+    for term in search.split():
+        numbered = Employment.objects.filter(
+            person=OuterRef("pk"), board_id=actor.board_pk, personnel_number__iexact=term
+        )
+        people = people.filter(
+            Q(given_name__icontains=term) | Q(family_name__icontains=term) | Q(email__icontains=term) | Exists(numbered)
+        )
+    return people.order_by("family_name", "given_name").prefetch_related(
+        Prefetch("employments", queryset=employments, to_attr="board_employments")
     )
 
 
@@ -143,12 +145,54 @@ def provider_staff_for(*, actor: Actor) -> QuerySet[ProviderRoleGrant]:
 
 
 def board_list_for_operator() -> QuerySet[Board]:
-    """All boards with their school and staff counts (platform operator only; no personal data)."""
+    """All boards with their school and active staff counts (platform operator only; no personal data)."""
+    with scopes_disabled():
+        schools = School.objects.filter(board=OuterRef("pk")).values("board").annotate(n=Count("pk")).values("n")
+        staff = (
+            Employment.objects.filter(_active_q(), board=OuterRef("pk"))
+            .values("board")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
     return Board.objects.annotate(
-        school_count=Count("schools", distinct=True),
-        staff_count=Count("employments", filter=_active_q("employments__"), distinct=True),
+        school_count=Coalesce(Subquery(schools, output_field=IntegerField()), 0),
+        staff_count=Coalesce(Subquery(staff, output_field=IntegerField()), 0),
     )
+
+
+def provider_get_for_operator(*, provider_id: int) -> Provider:
+    """Any provider (platform operator only: the view checks the rule)."""
+    return get_object_or_404(Provider, id=provider_id)
+
+
+def provider_staff_for_operator(*, provider: Provider) -> QuerySet[ProviderRoleGrant]:
+    """The coaches and assessors of one provider, for the platform operator (who works above the tenants)."""
+    grants: QuerySet[ProviderRoleGrant] = (
+        ProviderRoleGrant.objects.with_scopes_disabled()  # type: ignore[attr-defined]
+        .filter(provider=provider)
+        .select_related("person")
+        .order_by("role", "person__family_name")
+    )
+    return grants
 
 
 def provider_list_for_operator() -> QuerySet[Provider]:
     return Provider.objects.annotate(staff_count=Count("role_grants", distinct=True))
+
+
+# --- Staff and school import (appended by the import feature; the lead may move this import up) ---
+
+
+def staff_import_get_for(*, actor: Actor, import_id: UUID) -> StaffImport:
+    """One import (dry run or applied) of the actor's board; 404 for another board's."""
+    return get_object_or_404(StaffImport.objects.select_related("uploaded_by"), id=import_id, board_id=actor.board_pk)
+
+
+def staff_import_list_for(*, actor: Actor) -> QuerySet[StaffImport]:
+    """The board's imports, newest first, without their (large) rows and results."""
+    return (
+        StaffImport.objects.filter(board_id=actor.board_pk)
+        .select_related("uploaded_by")
+        .defer("rows", "summary")
+        .order_by("-created_at")
+    )

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bekwaam.audit.services import access_record
 from bekwaam.lib.forms import apply_validation_error
-from bekwaam.tenancy import forms, roles, selectors, services
+from bekwaam.tenancy import forms, imports, roles, selectors, services
 from bekwaam.tenancy.middleware import SESSION_KEY
-from bekwaam.tenancy.models import Role
+from bekwaam.tenancy.models import Role, StaffImport
 from bekwaam.tenancy.policy import ActorRequest, actor_view, authorize
 
 PAGE_SIZE = 50
@@ -190,6 +190,61 @@ def provider_home(request: ActorRequest) -> HttpResponse:
     return render(request, "tenancy/provider_home.html", {"provider": provider, "staff": staff})
 
 
+@require_http_methods(["GET", "POST"])
+@actor_view("tenancy.operate_platform")
+def board_create(request: ActorRequest) -> HttpResponse:
+    form = forms.BoardCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            board = services.board_create(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(board)s has been added; %(email)s has been invited as functional administrator.")
+                % {"board": board.name, "email": form.cleaned_data["admin_email"]},
+            )
+            return redirect("tenancy:operator-home")
+    return render(request, "tenancy/board_create.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_view("tenancy.operate_platform")
+def provider_create(request: ActorRequest) -> HttpResponse:
+    form = forms.ProviderCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.provider_create(actor=request.actor, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(provider)s has been added.") % {"provider": provider.name})
+            return redirect("tenancy:provider-staff", provider_id=provider.pk)
+    return render(request, "tenancy/provider_create.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@actor_view("tenancy.operate_platform")
+def provider_staff(request: ActorRequest, provider_id: int) -> HttpResponse:
+    provider = selectors.provider_get_for_operator(provider_id=provider_id)
+    form = forms.ProviderStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.provider_staff_invite(actor=request.actor, provider=provider, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s at %(provider)s.")
+                % {"name": grant.person.full_name, "role": grant.get_role_display(), "provider": provider.name},
+            )
+            return redirect("tenancy:provider-staff", provider_id=provider.pk)
+    staff = selectors.provider_staff_for_operator(provider=provider)
+    return render(request, "tenancy/provider_staff.html", {"provider": provider, "staff": staff, "form": form})
+
+
 @actor_view("tenancy.operate_platform")
 def operator_home(request: ActorRequest) -> HttpResponse:
     return render(
@@ -201,3 +256,112 @@ def operator_home(request: ActorRequest) -> HttpResponse:
             "administrator_role": Role.ADMINISTRATOR,
         },
     )
+
+
+# --- Staff and school import (docs/import.md) -------------------------------------------------
+# Imported here rather than at the top: this part of the module was appended by the import feature.
+
+IMPORT_PAGE_SIZE = 100
+
+
+@require_http_methods(["GET", "POST"])
+@actor_view("tenancy.import_staff")
+def import_upload(request: ActorRequest) -> HttpResponse:
+    """Upload a staff or school file; a valid file is checked and shown as a dry run."""
+    if request.method == "POST":
+        form = forms.ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                staff_import = services.staff_import_check(
+                    actor=request.actor,
+                    kind=form.cleaned_data["kind"],
+                    filename=upload.name or "",
+                    content=upload.read(),
+                    end_missing=form.cleaned_data["end_missing"],
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                return redirect("tenancy:import-detail", import_id=staff_import.pk)
+        status = 400
+    else:
+        form, status = forms.ImportUploadForm(), 200
+    recent = selectors.staff_import_list_for(actor=request.actor)[:10]
+    return render(request, "tenancy/import_upload.html", {"form": form, "recent": recent}, status=status)
+
+
+def _import_context(request: ActorRequest, staff_import: StaffImport) -> dict[str, object]:
+    summary = staff_import.summary or {}
+    rows = summary.get("rows", [])
+    action = request.GET.get("action", "")
+    if action in imports.ACTIONS:
+        rows = [row for row in rows if row.get("action") == action]
+    else:
+        action = ""
+    page = Paginator(rows, IMPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = summary.get("counts", {})
+    return {
+        "staff_import": staff_import,
+        "page": page,
+        "rows": imports.rows_for_display(page.object_list),
+        "counts": [(key, imports.ACTION_TOTAL_LABELS[key], counts.get(key, 0)) for key in imports.ACTIONS],
+        "action": action,
+        "error_count": summary.get("error_count", 0),
+        "new_teams": summary.get("new_teams", []),
+        "new_people": summary.get("new_people", 0),
+        "applied": summary.get("applied"),
+    }
+
+
+@actor_view("tenancy.import_staff")
+def import_detail(request: ActorRequest, import_id: UUID) -> HttpResponse:
+    """The dry run: what each row would do, rows with errors first."""
+    staff_import = selectors.staff_import_get_for(actor=request.actor, import_id=import_id)
+    if staff_import.status == StaffImport.Status.APPLIED:
+        return redirect("tenancy:import-result", import_id=staff_import.pk)
+    context = _import_context(request, staff_import)
+    context["apply_form"] = forms.ImportApplyForm()
+    return render(request, "tenancy/import_detail.html", context)
+
+
+@require_POST
+@actor_view("tenancy.import_staff")
+def import_apply(request: ActorRequest, import_id: UUID) -> HttpResponse:
+    staff_import = selectors.staff_import_get_for(actor=request.actor, import_id=import_id)
+    form = forms.ImportApplyForm(request.POST)
+    send_invitations = bool(form.is_valid() and form.cleaned_data["send_invitations"])
+    try:
+        services.staff_import_apply(actor=request.actor, staff_import=staff_import, send_invitations=send_invitations)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("tenancy:import-detail", import_id=staff_import.pk)
+    messages.success(request, _("The import has been applied."))
+    return redirect("tenancy:import-result", import_id=staff_import.pk)
+
+
+@actor_view("tenancy.import_staff")
+def import_result(request: ActorRequest, import_id: UUID) -> HttpResponse:
+    staff_import = selectors.staff_import_get_for(actor=request.actor, import_id=import_id)
+    if staff_import.status != StaffImport.Status.APPLIED:
+        return redirect("tenancy:import-detail", import_id=staff_import.pk)
+    return render(request, "tenancy/import_result.html", _import_context(request, staff_import))
+
+
+@actor_view("tenancy.import_staff")
+def import_template(request: ActorRequest, fmt: str) -> HttpResponse:
+    """The template to fill in: the column names and one example row (?kind=staff or ?kind=schools)."""
+    kind = request.GET.get("kind", imports.KIND_STAFF)
+    if kind not in (imports.KIND_STAFF, imports.KIND_SCHOOLS):
+        kind = imports.KIND_STAFF
+    name = "bekwaam-personeel" if kind == imports.KIND_STAFF else "bekwaam-scholen"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            imports.template_xlsx(kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        fmt = "csv"
+        response = HttpResponse(imports.template_csv(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
