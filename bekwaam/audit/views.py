@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from bekwaam.audit import selectors
 from bekwaam.tenancy.policy import ActorRequest, actor_view
@@ -42,12 +43,14 @@ def _csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[
     return response
 
 
+@require_safe
 @actor_view("audit.view_board_log")
 def change_list(request: ActorRequest) -> HttpResponse:
     page = Paginator(selectors.change_list_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/change_list.html", {"page": page})
 
 
+@require_safe
 @actor_view("audit.view_board_log")
 def change_export(request: ActorRequest) -> StreamingHttpResponse:
     links = selectors.change_list_for(actor=request.actor).iterator(chunk_size=500)
@@ -66,12 +69,14 @@ def change_export(request: ActorRequest) -> StreamingHttpResponse:
     return _csv_response("bekwaam-changes.csv", header, rows)
 
 
+@require_safe
 @actor_view("audit.view_board_log")
 def access_list(request: ActorRequest) -> HttpResponse:
     page = Paginator(selectors.access_list_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "audit/access_list.html", {"page": page})
 
 
+@require_safe
 @actor_view("audit.view_board_log")
 def access_export(request: ActorRequest) -> StreamingHttpResponse:
     entries = selectors.access_list_for(actor=request.actor).iterator(chunk_size=500)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from bekwaam.tenancy import selectors
 from bekwaam.tenancy.policy import ActorRequest, actor_view
 
 
+@require_safe
 @actor_view("dossier.view_own")
 def overview(request: ActorRequest) -> HttpResponse:
     employments = selectors.own_employments_for(actor=request.actor)

@@ -7,10 +7,10 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bekwaam.audit.services import access_record
 from bekwaam.lib.forms import apply_validation_error
@@ -22,6 +22,7 @@ from bekwaam.tenancy.policy import ActorRequest, actor_view, authorize
 PAGE_SIZE = 50
 
 
+@require_safe
 @actor_view()
 def home(request: ActorRequest) -> HttpResponse:
     """Send each person to the home page of their highest level."""
@@ -51,6 +52,7 @@ def organisation_switch(request: ActorRequest) -> HttpResponse:
     return redirect("home")
 
 
+@require_safe
 @actor_view("tenancy.view_board")
 def board_home(request: ActorRequest) -> HttpResponse:
     board = selectors.board_get_for(actor=request.actor)
@@ -59,6 +61,7 @@ def board_home(request: ActorRequest) -> HttpResponse:
     return render(request, "tenancy/board_home.html", {"board": board, "schools": schools, "total_staff": total_staff})
 
 
+@require_safe
 @actor_view("tenancy.view_people")
 def school_detail(request: ActorRequest, school_id: int) -> HttpResponse:
     school = selectors.school_get_for(actor=request.actor, school_id=school_id)
@@ -68,6 +71,7 @@ def school_detail(request: ActorRequest, school_id: int) -> HttpResponse:
     return render(request, "tenancy/school_detail.html", {"school": school, "page": page})
 
 
+@require_safe
 @actor_view("tenancy.view_people")
 def person_list(request: ActorRequest) -> HttpResponse:
     form = forms.PersonSearchForm(request.GET or None, actor=request.actor)
@@ -81,6 +85,7 @@ def person_list(request: ActorRequest) -> HttpResponse:
     return render(request, template, {"form": form, "page": page})
 
 
+@require_safe
 @actor_view("tenancy.view_people")
 def person_detail(request: ActorRequest, person_id: UUID) -> HttpResponse:
     actor = request.actor
@@ -157,6 +162,11 @@ def role_revoke(request: ActorRequest, grant_id: UUID) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The role has been removed."))
+    try:
+        selectors.person_get_for(actor=request.actor, person_id=grant.person_id)
+    except Http404:
+        # That role was their only link to this board: their page no longer exists for you.
+        return redirect("tenancy:person-list")
     return redirect("tenancy:person-detail", person_id=grant.person_id)
 
 
@@ -177,12 +187,14 @@ def employment_end(request: ActorRequest, employment_id: UUID) -> HttpResponse:
     return render(request, "tenancy/employment_end.html", {"form": form, "employment": employment})
 
 
+@require_safe
 @actor_view("tenancy.view_team")
 def team(request: ActorRequest) -> HttpResponse:
     page = Paginator(selectors.team_members_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tenancy/team.html", {"page": page})
 
 
+@require_safe
 @actor_view("tenancy.view_provider")
 def provider_home(request: ActorRequest) -> HttpResponse:
     provider = selectors.provider_get_for(actor=request.actor)
@@ -245,6 +257,7 @@ def provider_staff(request: ActorRequest, provider_id: int) -> HttpResponse:
     return render(request, "tenancy/provider_staff.html", {"provider": provider, "staff": staff, "form": form})
 
 
+@require_safe
 @actor_view("tenancy.operate_platform")
 def operator_home(request: ActorRequest) -> HttpResponse:
     return render(
@@ -314,6 +327,7 @@ def _import_context(request: ActorRequest, staff_import: StaffImport) -> dict[st
     }
 
 
+@require_safe
 @actor_view("tenancy.import_staff")
 def import_detail(request: ActorRequest, import_id: UUID) -> HttpResponse:
     """The dry run: what each row would do, rows with errors first."""
@@ -340,6 +354,7 @@ def import_apply(request: ActorRequest, import_id: UUID) -> HttpResponse:
     return redirect("tenancy:import-result", import_id=staff_import.pk)
 
 
+@require_safe
 @actor_view("tenancy.import_staff")
 def import_result(request: ActorRequest, import_id: UUID) -> HttpResponse:
     staff_import = selectors.staff_import_get_for(actor=request.actor, import_id=import_id)
@@ -348,6 +363,7 @@ def import_result(request: ActorRequest, import_id: UUID) -> HttpResponse:
     return render(request, "tenancy/import_result.html", _import_context(request, staff_import))
 
 
+@require_safe
 @actor_view("tenancy.import_staff")
 def import_template(request: ActorRequest, fmt: str) -> HttpResponse:
     """The template to fill in: the column names and one example row (?kind=staff or ?kind=schools)."""

@@ -241,3 +241,21 @@ def test_it_answers_htmx_with_the_rows_only(world: Any, client_for: Any) -> None
 def test_it_survives_a_bad_page_number_on_a_school(world: Any, client_for: Any, page: str) -> None:
     response = client_for(world.administrator).get(f"/board/schools/{world.school_a.pk}/", {"page": page})
     assert response.status_code == 200
+
+
+def test_it_returns_to_the_people_list_when_the_revoked_role_was_the_only_link(world: Any, client_for: Any) -> None:
+    grant = RoleGrant.objects.get(person=world.quality_officer)
+    response = client_for(world.administrator).post(f"/board/roles/{grant.pk}/revoke/")
+    assert response["Location"] == "/board/people/"
+    assert not RoleGrant.objects.filter(pk=grant.pk).exists()
+
+
+def test_it_returns_to_the_person_when_they_still_work_here(world: Any, client_for: Any) -> None:
+    grant = RoleGrant.objects.get(person=world.manager)
+    response = client_for(world.administrator).post(f"/board/roles/{grant.pk}/revoke/")
+    assert response["Location"] == f"/board/people/{world.manager.pk}/"
+
+
+@pytest.mark.parametrize("path", ["/board/", "/board/people/", "/audit/changes/", "/audit/changes.csv"])
+def test_it_refuses_post_on_read_only_pages(world: Any, client_for: Any, path: str) -> None:
+    assert client_for(world.administrator).post(path).status_code == 405
