@@ -21,11 +21,16 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class InviteForm(forms.Form):
+class NewPersonFields(forms.Form):
+    """Name and e-mail of someone to invite (reused by the operator's forms)."""
+
     given_name = forms.CharField(label=_("First name"), max_length=100)
     name_prefix = forms.CharField(label=_("Prefix"), max_length=30, required=False)
     family_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
+
+
+class InviteForm(NewPersonFields):
     school = forms.ModelChoiceField(label=_("School"), queryset=School.objects.none())
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
     function = forms.ChoiceField(label=_("Function"), choices=Function.choices)
@@ -95,15 +100,6 @@ class EmploymentEndForm(forms.Form):
                 params={"start": self.employment.start_date.strftime("%d-%m-%Y")},
             )
         return end_date
-
-
-class NewPersonFields(forms.Form):
-    """Name and e-mail of someone to invite (reused by the operator's forms)."""
-
-    given_name = forms.CharField(label=_("First name"), max_length=100)
-    name_prefix = forms.CharField(label=_("Prefix"), max_length=30, required=False)
-    family_name = forms.CharField(label=_("Last name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"))
 
 
 class BoardCreateForm(forms.Form):
