@@ -3,6 +3,7 @@ right after signing in without being asked for the password a second time."""
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
@@ -23,13 +24,15 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
         which Bekwaam demands right after sign-in, needs only that sign-in to be recent."""
         request = context.request
         if app == "allauth.mfa" and request is not None and request.user.is_authenticated:
-            first_setup = not Authenticator.objects.filter(user=request.user).exists()
-            window = account_settings.REAUTHENTICATION_TIMEOUT
-            recent = any(
-                time.time() - float(record.get("at", 0)) < window
-                for record in get_authentication_records(request, request.user)
+            records = get_authentication_records(request, request.user)
+            signed_in_at = max((float(record.get("at", 0)) for record in records), default=0.0)
+            recent = time.time() - signed_in_at < account_settings.REAUTHENTICATION_TIMEOUT
+            # First setup: no second factor older than this sign-in (the TOTP set up a moment ago
+            # counts as part of it, so its recovery codes show without another password prompt).
+            older = Authenticator.objects.filter(
+                user=request.user, created_at__lt=datetime.datetime.fromtimestamp(signed_in_at, tz=datetime.UTC)
             )
-            if first_setup and recent:
+            if recent and not older.exists():
                 return False
         required: bool = super().is_reauthentication_required(app=app, **kwargs)
         return required
