@@ -12,11 +12,11 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from bekwaam.accounts.models import Person
 from bekwaam.tenancy.models import (
     Board,
     Employment,
@@ -141,17 +141,16 @@ def _demo_password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _person(email: str, given: str, prefix: str, family: str) -> object:
-    person_model = get_user_model()
-    person = person_model.objects.filter(email=email).first()
+def _person(email: str, given: str, prefix: str, family: str) -> Person:
+    person = Person.objects.filter(email=email).first()
     if person is None:
-        person = person_model(email=email, given_name=given, name_prefix=prefix, family_name=family)
+        person = Person(email=email, given_name=given, name_prefix=prefix, family_name=family)
         person.password = _demo_password_hash()
         person.save()
     return person
 
 
-def _employment(person: object, school: School, number: str, function: str, **extra: object) -> Employment:
+def _employment(person: Person, school: School, number: str, function: str, **extra: object) -> Employment:
     employment, _ = Employment.objects.get_or_create(
         board=school.board,
         personnel_number=number,
@@ -166,7 +165,7 @@ def _employment(person: object, school: School, number: str, function: str, **ex
     return employment
 
 
-def _activate_totp(person: object) -> None:
+def _activate_totp(person: Person) -> None:
     # allauth's internal TOTP API: used here only, for demo accounts, so they can sign in at once.
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -192,7 +191,7 @@ def seed_demo() -> list[DemoLogin]:
 
         logins: list[DemoLogin] = []
 
-        def role_person(local: str, given: str, prefix: str, family: str, role: str) -> object:
+        def role_person(local: str, given: str, prefix: str, family: str, role: str) -> Person:
             person = _person(f"{local}@{DEMO_DOMAIN}", given, prefix, family)
             logins.append(DemoLogin(f"{local}@{DEMO_DOMAIN}", role, True))
             return person
@@ -247,13 +246,12 @@ def seed_demo() -> list[DemoLogin]:
             ProviderRoleGrant.objects.get_or_create(person=person, role=role, provider=provider)
 
         operator = _person(f"platform@{DEMO_DOMAIN}", "Pim", "", "Platform")
-        if not operator.is_superuser:  # type: ignore[attr-defined]
-            operator.is_superuser = operator.is_staff = True  # type: ignore[attr-defined]
-            operator.save()  # type: ignore[attr-defined]
+        if not operator.is_superuser:
+            operator.is_superuser = operator.is_staff = True
+            operator.save()
         logins.append(DemoLogin(f"platform@{DEMO_DOMAIN}", "platformbeheerder (superuser)", True))
 
-        person_model = get_user_model()
         for login in logins:
             if login.mfa:
-                _activate_totp(person_model.objects.get(email=login.email))
+                _activate_totp(Person.objects.get(email=login.email))
     return logins

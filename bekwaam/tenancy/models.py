@@ -160,16 +160,12 @@ class Employment(BoardTagged, models.Model):
         indexes = [
             models.Index(fields=["board", "end_date"]),
             models.Index(fields=["manager", "end_date"]),
-            # "does this person work at this board": the people list's EXISTS and the actor's memberships.
+            # "does this person work at this board": the people list, person detail and the actor's memberships.
             models.Index(fields=["person", "board"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} – {self.school} ({self.get_function_display()})"
-
-    def is_active_on(self, day: object = None) -> bool:
-        today = day or timezone.localdate()
-        return self.start_date <= today and (self.end_date is None or self.end_date >= today)  # type: ignore[operator]
 
 
 class Role(models.TextChoices):

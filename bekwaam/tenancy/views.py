@@ -272,7 +272,6 @@ def operator_home(request: ActorRequest) -> HttpResponse:
 
 
 # --- Staff and school import (docs/import.md) -------------------------------------------------
-# Imported here rather than at the top: this part of the module was appended by the import feature.
 
 IMPORT_PAGE_SIZE = 100
 
