@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_scopes import scopes_disabled
 
+from bekwaam.accounts.testing import sign_in
 from bekwaam.tenancy.models import Role, School
 from bekwaam.tenancy.tests.factories import (
     BoardFactory,
@@ -20,6 +22,14 @@ from bekwaam.tenancy.tests.factories import (
     SchoolFactory,
     with_totp,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counters and single-use TOTP codes live in the cache, which no test rollback resets."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -130,10 +140,9 @@ def world(db: None) -> World:
 
 @pytest.fixture
 def client_for(client: Client) -> Any:
-    """client_for(person) → a test client signed in as that person."""
+    """client_for(person) → a test client signed in as that person (password and second factor)."""
 
-    def sign_in(person: Any) -> Client:
-        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+    def signed_in(person: Any) -> Client:
+        return sign_in(client, person)
 
-    return sign_in
+    return signed_in

@@ -151,8 +151,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
-# Axes does the lockout (five failures); allauth's own login limit stays off (STACK-NOTES trap 8).
-ACCOUNT_RATE_LIMITS = {"login_failed": None}
+# Axes locks an account after five wrong passwords. allauth's "login_failed" limit also guards
+# the TOTP step (key "mfa-auth-user-<pk>"), so it must stay on: ten failures per key per quarter
+# hour, and no per-IP part (a school's staff share one address). Passwords hit axes' five first.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/900s/key"}
 MFA_ADAPTER = "bekwaam.accounts.mfa_adapter.MFAAdapter"
 # TOTP secrets are encrypted with a key derived from this (default: SECRET_KEY; old keys in
 # SECRET_KEY_FALLBACKS still decrypt). Changing it without a fallback makes everyone set up MFA again.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("health/", health, name="health"),
     path("i18n/setlang/", account_views.language_switch, name="set_language"),
+    # Before allauth's URLs: its e-mail management page is replaced (see the view's docstring).
+    path("accounts/email/", account_views.email_managed_by_board, name="account-email-managed"),
     path("accounts/", include("allauth.urls")),
     path("", include("bekwaam.accounts.urls")),
     path("", include("bekwaam.tenancy.urls")),

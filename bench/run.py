@@ -85,8 +85,10 @@ def _setup_django() -> None:
 def _client_for(person: Any) -> Any:
     from django.test import Client
 
+    from bekwaam.accounts.testing import sign_in
+
     client = Client()
-    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, person)
     return client
 
 

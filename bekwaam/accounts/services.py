@@ -51,7 +51,7 @@ def invitation_get_by_token(*, token: str) -> Invitation | None:
     invitation = (
         Invitation.objects.select_related("person", "board", "provider").filter(token_hash=hash_token(token)).first()
     )
-    if invitation is None or not invitation.is_usable():
+    if invitation is None or not invitation.is_usable() or not invitation.person.is_active:
         return None
     return invitation
 
@@ -63,9 +63,11 @@ def invitation_accept(*, token: str, password: str) -> Person:
         if invitation is None or not invitation.is_usable():
             raise ValidationError(_("This invitation link has expired or has already been used."))
         person = invitation.person
+        if not person.is_active:
+            # A switched-off account stays off: an old invitation must not bring it back.
+            raise ValidationError(_("This invitation link has expired or has already been used."))
         person.set_password(password)
-        person.is_active = True
-        person.save(update_fields=["password", "is_active"])
+        person.save(update_fields=["password"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         # Any other open invitations for this person are spent too.

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bekwaam.accounts.forms import AcceptInvitationForm
 from bekwaam.accounts.services import invitation_accept, invitation_get_by_token, language_save
@@ -66,3 +66,14 @@ def language_switch(request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             language_save(person=request.user, language=language)
     return response
+
+
+@require_safe
+@login_required
+def email_managed_by_board(request: HttpRequest) -> HttpResponse:
+    """allauth's own e-mail management is closed: boards and imports own the sign-in address.
+
+    Letting people add an unverified address would let them collect invitations meant for that
+    address (an employment and roles at another board).
+    """
+    return render(request, "accounts/email_managed.html")

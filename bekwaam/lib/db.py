@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections, models, router
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connections, models, router, transaction
 
 
 def bulk_update_rows(model: type[models.Model], objects: Sequence[models.Model], fields: Sequence[str]) -> None:
@@ -36,3 +38,17 @@ def bulk_update_rows(model: type[models.Model], objects: Sequence[models.Model],
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+@contextmanager
+def unique_or(error: ValidationError) -> Iterator[None]:
+    """Run a write in a savepoint; a unique constraint that fires becomes `error` for the form.
+
+    Services check for duplicates first, but a double click or two beheerders at once can still race
+    past that check; the database constraint then decides, and the person sees a message, not a 500.
+    """
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as exc:
+        raise error from exc

@@ -87,10 +87,14 @@ class Memberships:
     board_grants: tuple[tuple[int, str, int | None], ...]  # (board_id, role, school_id)
     provider_grants: tuple[tuple[int, str], ...]  # (provider_id, role)
 
+    # Any grant or managed colleague at all, counted before the employment rule below: a second factor
+    # is asked for conservatively, even where the role gives no access (yet, or any more).
+    holds_any_role: bool = False
+
     @property
     def requires_mfa(self) -> bool:
-        """Any grant or any managed employee means seeing others' data."""
-        return bool(self.board_grants or self.provider_grants or self.managed_board_ids)
+        """Any grant or any managed employee means (possibly) seeing others' data."""
+        return self.holds_any_role or bool(self.provider_grants)
 
 
 def memberships_of(person: Person) -> Memberships:
@@ -102,11 +106,22 @@ def memberships_of(person: Person) -> Memberships:
         managed_boards = Employment.objects.filter(active, manager=person).values_list("board_id", flat=True)
         board_grants = RoleGrant.objects.filter(person=person).values_list("board_id", "role", "school_id")
         provider_grants = ProviderRoleGrant.objects.filter(person=person).values_list("provider_id", "role")
+        employed_at = frozenset(employment_boards)
+        managed = frozenset(managed_boards.distinct())
+        grants = tuple(board_grants)
+        # School roles and leading colleagues come with working at that board: once the person's last
+        # employment there has ended (a school leader who left), they lead nobody there any more.
+        # Board-level roles (beheerder, bestuurder, kwaliteitsmedewerker) need no employment.
         return Memberships(
-            employment_board_ids=frozenset(employment_boards),
-            managed_board_ids=frozenset(managed_boards.distinct()),
-            board_grants=tuple(board_grants),
+            employment_board_ids=employed_at,
+            managed_board_ids=managed & employed_at,
+            board_grants=tuple(
+                (board_id, role, school_id)
+                for board_id, role, school_id in grants
+                if school_id is None or board_id in employed_at
+            ),
             provider_grants=tuple(provider_grants),
+            holds_any_role=bool(grants or managed),
         )
 
 

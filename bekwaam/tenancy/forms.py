@@ -48,7 +48,8 @@ class InviteForm(NewPersonFields):
         self.fields["team"].label_from_instance = lambda t: f"{t.school} – {t.name}"  # type: ignore[attr-defined]
         # Leidinggevenden: people leading at this board (school leaders, directors or with the manager role).
         leaders = Employment.objects.filter(board_id=actor.board_pk).filter(
-            Q(function__in=[Function.SCHOOL_LEADER, Function.DIRECTOR]) | Q(person__role_grants__role="manager")
+            Q(function__in=[Function.SCHOOL_LEADER, Function.DIRECTOR])
+            | Q(person__role_grants__role="manager", person__role_grants__board_id=actor.board_pk)
         )
         self.fields["manager"].queryset = (  # type: ignore[attr-defined]
             get_user_model().objects.filter(employments__in=leaders).distinct().order_by("family_name")

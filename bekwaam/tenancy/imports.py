@@ -27,6 +27,7 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
@@ -34,7 +35,7 @@ from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from bekwaam.tenancy.models import Employment, Function, School, StaffImport, Team
+from bekwaam.tenancy.models import Employment, Function, ProviderRoleGrant, RoleGrant, School, StaffImport, Team
 from bekwaam.tenancy.validators import normalize_brin, validate_brin
 
 KIND_STAFF = StaffImport.Kind.STAFF.value
@@ -422,6 +423,8 @@ class BoardState:
     people: dict[str, PersonInfo] = field(default_factory=dict)  # person id → person
     people_by_email: dict[str, str] = field(default_factory=dict)  # lower-case e-mail → person id
     board_person_ids: set[str] = field(default_factory=set)  # people with an employment at this board
+    # People of this board who also belong elsewhere (another board, a provider, the platform staff).
+    shared_person_ids: set[str] = field(default_factory=set)
 
     @cached_property
     def schools_by_id(self) -> dict[int, SchoolInfo]:
@@ -473,6 +476,7 @@ def load_board_state(*, board_id: int, kind: str, rows: list[Row], today: dateti
         )
         state.board_person_ids.add(str(person[0]))
         _add_person(state, *person)
+    state.shared_person_ids = _shared_person_ids(board_id)
     emails = {r.get("email", "").strip().lower() for r in rows} | {
         r.get("manager", "").strip().lower() for r in rows if "@" in r.get("manager", "")
     }
@@ -482,6 +486,24 @@ def load_board_state(*, board_id: int, kind: str, rows: list[Row], today: dateti
         for values in people.values_list(*person_fields):
             _add_person(state, *values)
     return state
+
+
+def _shared_person_ids(board_id: int) -> set[str]:
+    """Ids of this board's people who also have an employment or role elsewhere, or are platform staff."""
+    from django.contrib.auth import get_user_model
+
+    with scopes_disabled():
+        ours = Employment.objects.filter(board_id=board_id).values("person_id")
+        ids = set(
+            Employment.objects.filter(person_id__in=ours).exclude(board_id=board_id).values_list("person_id", flat=True)
+        )
+        ids |= set(
+            RoleGrant.objects.filter(person_id__in=ours).exclude(board_id=board_id).values_list("person_id", flat=True)
+        )
+        ids |= set(ProviderRoleGrant.objects.filter(person_id__in=ours).values_list("person_id", flat=True))
+        staff = get_user_model().objects.filter(id__in=ours).filter(Q(is_superuser=True) | Q(is_staff=True))
+        ids |= set(staff.values_list("id", flat=True))
+    return {str(pk) for pk in ids}
 
 
 def _add_person(state: BoardState, pk: object, email: str, given: str, prefix: str, family: str) -> None:
@@ -839,18 +861,32 @@ def _resolve_people(staff: list[_StaffRow], state: BoardState, plan: Plan) -> No
                 employment = state.employments.get(s.number)
                 if owner and employment and employment.person_id != owner:
                     other = state.people[employment.person_id]
-                    s.result.error(
-                        "e-mail",
-                        gettext_noop(
-                            "The e-mail address %(email)s already belongs to %(name)s; personnel number %(number)s "
-                            "belongs to %(other)s (%(other_email)s)."
-                        ),
-                        email=email,
-                        name=state.people[owner].full_name,
-                        number=s.number,
-                        other=other.full_name,
-                        other_email=other.email,
-                    )
+                    if owner in state.board_person_ids:
+                        s.result.error(
+                            "e-mail",
+                            gettext_noop(
+                                "The e-mail address %(email)s already belongs to %(name)s; personnel number "
+                                "%(number)s belongs to %(other)s (%(other_email)s)."
+                            ),
+                            email=email,
+                            name=state.people[owner].full_name,
+                            number=s.number,
+                            other=other.full_name,
+                            other_email=other.email,
+                        )
+                    else:
+                        # The owner works elsewhere: say nothing about them (privacy across boards).
+                        s.result.error(
+                            "e-mail",
+                            gettext_noop(
+                                "The e-mail address %(email)s belongs to another account; personnel number "
+                                "%(number)s belongs to %(other)s (%(other_email)s)."
+                            ),
+                            email=email,
+                            number=s.number,
+                            other=other.full_name,
+                            other_email=other.email,
+                        )
                 else:
                     s.result.error(
                         "e-mail",
@@ -917,12 +953,23 @@ def _resolve_people(staff: list[_StaffRow], state: BoardState, plan: Plan) -> No
             continue
         person = state.people[key]
         if key not in state.board_person_ids:
-            # Someone with an account at another board: linked by e-mail; their name stays theirs.
+            # Someone with an account elsewhere: linked by e-mail; their name stays theirs, and is not shown.
             for s in group:
-                s.result.note(gettext_noop("Existing account of %(name)s is used."), name=person.full_name)
+                s.result.note(gettext_noop("An existing account with this e-mail address is used."))
             continue
         if not any(g.number in state.employments for g in group):
             continue  # a new employment only: the person stays as they are
+        if key in state.shared_person_ids:
+            # Their account is shared with another board or a provider: one board may not change the
+            # sign-in address or name others rely on (that would let it take the account over).
+            for s in group:
+                s.result.note(
+                    gettext_noop(
+                        "This person also works for another organisation: their name and e-mail address "
+                        "stay as they are."
+                    )
+                )
+            continue
         if person.email.lower() == wanted.email:
             wanted.email = person.email  # a difference in capitals only is no change
         if (person.email, person.given_name, person.name_prefix, person.family_name) != (

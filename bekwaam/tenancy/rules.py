@@ -47,6 +47,7 @@ can_view_provider = _has(roles.VIEW_PROVIDER)
 
 rules.add_rule("tenancy.view_board", can_view_board)
 rules.add_rule("tenancy.view_people", can_view_people)
+rules.add_rule("tenancy.manage_people", can_manage_people)
 rules.add_rule("tenancy.invite_person", can_manage_people)
 rules.add_rule("tenancy.import_staff", can_import_staff)
 rules.add_rule("tenancy.grant_role", can_manage_roles)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from bekwaam.lib.db import bulk_update_rows
+from bekwaam.lib.db import bulk_update_rows, unique_or
 from bekwaam.tenancy import imports
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import (
@@ -105,7 +105,10 @@ def person_invite(
             manager=manager,
         )
         employment.full_clean()
-        employment.save()
+        with unique_or(
+            ValidationError({"personnel_number": _("This personnel number is already in use at your board.")})
+        ):
+            employment.save()
         if created:
             invitation = invitation_create(actor=actor, person=person)
             return InviteResult(person=person, employment=employment, invitation=invitation)
@@ -116,6 +119,9 @@ def person_invite(
 def employment_end(*, actor: Actor, employment: Employment, end_date: datetime.date) -> Employment:
     """End an employment on a date on or after its start; the person's own dossier stays theirs."""
     authorize(actor, "tenancy.end_employment", employment)
+    if employment.end_date is not None and employment.end_date < timezone.localdate():
+        # Moving the end of a finished employment later would quietly make it active again.
+        raise ValidationError({"end_date": _("This employment has already ended.")})
     if end_date < employment.start_date:
         raise ValidationError(
             {
@@ -146,7 +152,8 @@ def role_grant(*, actor: Actor, person: Person, role: str, school: School | None
             raise ValidationError({"role": _("%(name)s already has this role.") % {"name": person.full_name}})
         grant = RoleGrant(person=person, role=role, board_id=actor.board_pk, school=school, granted_by=actor.person)
         grant.full_clean()
-        grant.save()
+        with unique_or(ValidationError({"role": _("%(name)s already has this role.") % {"name": person.full_name}})):
+            grant.save()
     return grant
 
 
@@ -154,8 +161,12 @@ def role_revoke(*, actor: Actor, grant: RoleGrant) -> None:
     """Take a role away; the board always keeps at least one functional administrator."""
     authorize(actor, "tenancy.revoke_role", grant)
     with transaction.atomic():
-        if grant.role == Role.ADMINISTRATOR and (
-            RoleGrant.objects.select_for_update().filter(board_id=grant.board_id, role=Role.ADMINISTRATOR).count() <= 1
+        # Lock the board row: two beheerders removing each other at once must not both see "two left"
+        # (FOR UPDATE is dropped from an aggregate, so locking the grants would not serialise them).
+        Board.objects.select_for_update().get(pk=grant.board_id)
+        if (
+            grant.role == Role.ADMINISTRATOR
+            and RoleGrant.objects.filter(board_id=grant.board_id, role=Role.ADMINISTRATOR).count() <= 1
         ):
             raise ValidationError(_("A board needs at least one functional administrator."))
         grant.delete()
@@ -216,7 +227,8 @@ def provider_staff_invite(
         )
         if ProviderRoleGrant.objects.filter(person=person, role=role, provider=provider).exists():
             raise ValidationError({"email": _("%(name)s already has this role.") % {"name": person.full_name}})
-        grant = ProviderRoleGrant.objects.create(person=person, role=role, provider=provider)
+        with unique_or(ValidationError({"email": _("%(name)s already has this role.") % {"name": person.full_name}})):
+            grant = ProviderRoleGrant.objects.create(person=person, role=role, provider=provider)
         if created:
             invitation_create(actor=actor, person=person, provider_id=provider.pk)
     return grant

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -82,7 +83,10 @@ def person_list(request: ActorRequest) -> HttpResponse:
     people = selectors.person_list_for(actor=request.actor, search=search, school_id=school_id)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "tenancy/_person_rows.html" if request.htmx else "tenancy/person_list.html"  # type: ignore[attr-defined]
-    return render(request, template, {"form": form, "page": page})
+    response = render(request, template, {"form": form, "page": page})
+    # The same URL answers a fragment to HTMX and a page otherwise: caches and "back" must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_safe
@@ -116,8 +120,8 @@ def person_invite(request: ActorRequest) -> HttpResponse:
             if result.invitation is None:
                 messages.success(
                     request,
-                    _("%(name)s already had an account and has been added to your board.")
-                    % {"name": result.person.full_name},
+                    _("%(email)s already had an account; it has been added to your board.")
+                    % {"email": result.person.email},
                 )
             else:
                 messages.success(
@@ -171,7 +175,7 @@ def role_revoke(request: ActorRequest, grant_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@actor_view("tenancy.invite_person")
+@actor_view("tenancy.manage_people")
 def employment_end(request: ActorRequest, employment_id: UUID) -> HttpResponse:
     employment = selectors.employment_get_for(actor=request.actor, employment_id=employment_id)
     authorize(request.actor, "tenancy.end_employment", employment)

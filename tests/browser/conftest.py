@@ -27,6 +27,8 @@ from django.db import connections
 from django.test import Client
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page, Playwright, Response, expect
 
+from bekwaam.accounts.testing import sign_in as session_sign_in
+
 # Debian's chromium (STACK-NOTES trap 5); no `playwright install`.
 CHROMIUM = Path(os.environ.get("BEKWAAM_CHROMIUM", "/usr/bin/chromium"))
 TOTP_MARGIN_SECONDS = 5
@@ -155,7 +157,7 @@ def sign_in_as(new_context: Callable[..., BrowserContext], live_server: Any) -> 
 
     def sign_in(person: Any) -> Page:
         client = Client()
-        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        session_sign_in(client, person)
         context = new_context()
         context.add_cookies(
             [

@@ -222,3 +222,51 @@ def test_it_keeps_sign_up_closed() -> None:
     assert "account/signup_closed.html" in [t.name for t in response.templates]
     client.post("/accounts/signup/", {"email": "zelf@example.nl", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert not get_user_model().objects.filter(email="zelf@example.nl").exists()
+
+
+def test_it_does_not_revive_a_switched_off_account(world, client_for, django_capture_on_commit_callbacks):
+    from bekwaam.accounts.models import Person
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.administrator).post(
+            "/board/people/invite/",
+            {
+                "given_name": "Uit",
+                "family_name": "Gezet",
+                "email": "uit@alfa.nl",
+                "school": world.school_a.pk,
+                "function": "teacher",
+                "personnel_number": "U1",
+                "start_date": "2026-08-01",
+                "fte": "1",
+            },
+        )
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/invitation/" in line)
+    Person.objects.filter(email="uit@alfa.nl").update(is_active=False)
+    path = link[link.index("/invitation/") :]
+    response = Client().post(
+        path, {"password1": "een-lang-en-sterk-wachtwoord", "password2": "een-lang-en-sterk-wachtwoord"}
+    )
+    assert response.status_code == 404
+    assert not Person.objects.get(email="uit@alfa.nl").is_active
+
+
+def test_it_writes_names_in_e_mails_as_they_are(world, client_for, django_capture_on_commit_callbacks):
+    world.board_a.name = "Stichting 's-Hertogenbosch & Omstreken"
+    world.board_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(world.administrator).post(
+            "/board/people/invite/",
+            {
+                "given_name": "D'Arcy",
+                "family_name": "Test",
+                "email": "darcy@alfa.nl",
+                "school": world.school_a.pk,
+                "function": "teacher",
+                "personnel_number": "D1",
+                "start_date": "2026-08-01",
+                "fte": "1",
+            },
+        )
+    assert "'s-Hertogenbosch & Omstreken" in mail.outbox[-1].subject
+    assert "D'Arcy" in mail.outbox[-1].body

@@ -10,6 +10,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
+from bekwaam.accounts.testing import sign_in
 from bekwaam.audit.models import AccessLog, ChangeBoard, ChangeEntry
 from bekwaam.tenancy.models import Employment, RoleGrant
 from bekwaam.tenancy.tests.factories import EmploymentFactory, PersonFactory
@@ -42,7 +43,7 @@ def read_csv(response: Any) -> tuple[str, list[list[str]]]:
 
 def fresh_client(person: Any) -> Client:
     client = Client()
-    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, person)
     return client
 
 

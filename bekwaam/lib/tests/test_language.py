@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bekwaam.accounts.testing import sign_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,5 +36,5 @@ def test_it_remembers_the_choice_on_the_person(world, client_for):
     world.teacher.refresh_from_db()
     assert world.teacher.language == "en"
     client.cookies.clear()
-    client.force_login(world.teacher, backend="django.contrib.auth.backends.ModelBackend")
+    sign_in(client, world.teacher)
     assert client.get("/dossier/")["Content-Language"] == "en"

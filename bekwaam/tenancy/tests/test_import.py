@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import json
 import time
 from decimal import Decimal
 
@@ -651,3 +652,29 @@ def test_its_queries_do_not_grow_with_the_rows(world):
     # so about 110 people or 80 employments per batch): at most 12 more for 450 more rows.
     assert apply_50 <= 25
     assert apply_500 <= apply_50 + 12
+
+
+def test_it_never_lets_another_board_change_a_shared_persons_email_or_name(world):
+    # Board A links board B's teacher (by e-mail) to a school of its own, then re-imports with a new
+    # address: that would hand board A the sign-in of someone who also works at board B.
+    row = staff_row("S1", world.school_a.brin, voornaam="Olga", tussenvoegsel="", achternaam="Buiten")
+    row["e-mail"] = world.outsider.email
+    apply(world, check(world, to_csv([row])))
+    assert Employment.objects.get(personnel_number="S1").person == world.outsider
+
+    takeover = {**row, "e-mail": "attacker@example.nl", "achternaam": "Overgenomen"}
+    staff_import = check(world, to_csv([takeover]))
+    notes = [note["msg"] for row in staff_import.summary["rows"] for note in row["notes"]]
+    assert any("also works for another organisation" in note for note in notes)
+    apply(world, staff_import)
+    world.outsider.refresh_from_db()
+    assert world.outsider.email == "leerkracht@beta.nl"
+    assert world.outsider.family_name == "Buiten"
+
+
+def test_it_does_not_show_the_name_of_an_account_at_another_board(world):
+    row = staff_row("S2", world.school_a.brin, voornaam="X", tussenvoegsel="", achternaam="Y")
+    row["e-mail"] = world.outsider.email
+    staff_import = check(world, to_csv([row]))
+    assert "Buiten" not in json.dumps(staff_import.summary)
+    assert "Olga" not in json.dumps(staff_import.summary)

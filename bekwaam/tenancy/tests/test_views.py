@@ -259,3 +259,25 @@ def test_it_returns_to_the_person_when_they_still_work_here(world: Any, client_f
 @pytest.mark.parametrize("path", ["/board/", "/board/people/", "/audit/changes/", "/audit/changes.csv"])
 def test_it_refuses_post_on_read_only_pages(world: Any, client_for: Any, path: str) -> None:
     assert client_for(world.administrator).post(path).status_code == 405
+
+
+def test_it_takes_the_team_away_from_a_leader_who_left(world: Any, client_for: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    Employment.objects.filter(person=world.manager).update(end_date=timezone.localdate() - datetime.timedelta(days=1))
+    assert client_for(world.manager).get("/team/").status_code == 403
+
+
+def test_it_refuses_to_move_the_end_of_an_ended_employment(world: Any, client_for: Any) -> None:
+    import datetime
+
+    employment = Employment.objects.get(person=world.teacher)
+    Employment.objects.filter(pk=employment.pk).update(end_date=datetime.date(2024, 7, 31))
+    response = client_for(world.administrator).post(
+        f"/board/employments/{employment.pk}/end/", {"end_date": "2099-07-31"}
+    )
+    assert response.status_code == 200
+    employment.refresh_from_db()
+    assert employment.end_date == datetime.date(2024, 7, 31)
