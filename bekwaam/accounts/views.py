@@ -43,7 +43,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def mfa_required_view(request: HttpRequest) -> HttpResponse:
     """Explain why a second factor is needed, with the button to set it up."""
-    return render(request, "accounts/mfa_required.html")
+    # No main navigation here: every link would lead back to this page until the factor is set up.
+    return render(request, "accounts/mfa_required.html", {"hide_navigation": True})
 
 
 @require_POST
