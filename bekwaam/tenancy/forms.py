@@ -6,8 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from bekwaam.tenancy.context import Actor
@@ -151,8 +153,6 @@ class ImportUploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        from django.conf import settings
-        from django.template.defaultfilters import filesizeformat
 
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:

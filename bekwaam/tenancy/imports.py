@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any, TypedDict
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db.models import Q
@@ -437,8 +438,6 @@ class BoardState:
 
 def load_board_state(*, board_id: int, kind: str, rows: list[Row], today: datetime.date) -> BoardState:
     """Snapshot of the board's schools, teams, employments and people, plus accounts the file names."""
-    from django.contrib.auth import get_user_model
-
     state = BoardState(board_id=board_id, today=today)
     for school_id, brin, name, place in School.objects.filter(board_id=board_id).values_list(
         "id", "brin", "name", "place"
@@ -490,8 +489,6 @@ def load_board_state(*, board_id: int, kind: str, rows: list[Row], today: dateti
 
 def _shared_person_ids(board_id: int) -> set[str]:
     """Ids of this board's people who also have an employment or role elsewhere, or are platform staff."""
-    from django.contrib.auth import get_user_model
-
     with scopes_disabled():
         ours = Employment.objects.filter(board_id=board_id).values("person_id")
         ids = set(

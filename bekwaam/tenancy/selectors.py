@@ -23,6 +23,11 @@ def _active_q(prefix: str = "") -> Q:
     )
 
 
+def organisation_is_among_actors(*, actor: Actor, key: str) -> bool:
+    """True when the key ("board:3", "provider:2") names one of the actor's own organisations."""
+    return any(organisation.key == key for organisation in actor.organisations)
+
+
 def board_get_for(*, actor: Actor) -> Board:
     """The actor's active board; 404 when they work in none."""
     if actor.board_id is None:

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime
+import secrets
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from auditlog.cid import get_cid
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from bekwaam.accounts.services import invitation_create, notify_added_to_board
+from bekwaam.audit.models import ChangeEntry
+from bekwaam.audit.services import changes_record_bulk
 from bekwaam.lib.db import bulk_update_rows, unique_or
 from bekwaam.tenancy import imports
 from bekwaam.tenancy.context import Actor
@@ -75,8 +84,6 @@ def person_invite(
     manager: Person | None = None,
 ) -> InviteResult:
     """Create the employment and invite the person by e-mail; an existing account is added, not duplicated."""
-    from bekwaam.accounts.services import invitation_create, notify_added_to_board
-
     authorize(actor, "tenancy.invite_person")
     if school.board_id != actor.board_id:
         raise ValidationError({"school": _("Choose a school of your board.")})
@@ -183,8 +190,6 @@ def board_create(
     admin_family_name: str,
 ) -> Board:
     """The platform operator adds a board and invites its first functional administrator."""
-    from bekwaam.accounts.services import invitation_create, notify_added_to_board
-
     authorize(actor, "tenancy.operate_platform")
     # The operator works above the tenants: no board scope applies to what they create here.
     with transaction.atomic(), scopes_disabled():
@@ -216,8 +221,6 @@ def provider_staff_invite(
     *, actor: Actor, provider: Provider, role: str, email: str, given_name: str, name_prefix: str, family_name: str
 ) -> ProviderRoleGrant:
     """The platform operator gives a coach or assessor a place at a provider, inviting them if new."""
-    from bekwaam.accounts.services import invitation_create
-
     authorize(actor, "tenancy.operate_platform")
     if role not in PROVIDER_ROLES:
         raise ValidationError({"role": _("Choose coach or assessor.")})
@@ -234,17 +237,7 @@ def provider_staff_invite(
     return grant
 
 
-def organisation_choose(*, actor: Actor, key: str) -> bool:
-    """True when the key names one of the actor's organisations (the view stores it in the session)."""
-    return any(o.key == key for o in actor.organisations)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
 # --- Staff and school import (docs/import.md) -------------------------------------------------
-# Imported here rather than at the top: this part of the module was appended by the import feature.
 
 
 def _staff_import_plan(*, board_id: int, kind: str, rows: list[dict[str, str]], end_missing: bool) -> imports.Plan:
@@ -256,8 +249,6 @@ def _staff_import_plan(*, board_id: int, kind: str, rows: list[dict[str, str]], 
 
 def staff_import_check(*, actor: Actor, kind: str, filename: str, content: bytes, end_missing: bool) -> StaffImport:
     """Read and check a file against the board as it is now and store the dry run; writes no staff data."""
-    from django.conf import settings
-
     authorize(actor, "tenancy.import_staff")
     if kind not in StaffImport.Kind.values:
         raise ValidationError({"kind": _("Choose what the file contains.")})
@@ -286,8 +277,6 @@ class _ImportNoLongerValid(Exception):  # noqa: N818  (a signal to leave the tra
 
 def staff_import_apply(*, actor: Actor, staff_import: StaffImport, send_invitations: bool = True) -> StaffImport:
     """Check the stored rows again against the board as it is now, then write all of them or nothing (once)."""
-    from django.core.exceptions import PermissionDenied
-
     authorize(actor, "tenancy.import_staff")
     if staff_import.board_id != actor.board_pk:
         raise PermissionDenied
@@ -337,17 +326,6 @@ def _staff_import_write(
     before and after; creations are summed up in one entry on the import, whose stored rows say what
     was created (docs/import.md).
     """
-    import secrets
-    import uuid
-
-    from auditlog.cid import get_cid
-    from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-    from django.contrib.contenttypes.models import ContentType
-
-    from bekwaam.accounts.services import invitation_create
-    from bekwaam.audit.models import ChangeEntry
-    from bekwaam.audit.services import changes_record_bulk
-
     board_id = actor.board_pk
     batch = 500
     entries: list[ChangeEntry] = []

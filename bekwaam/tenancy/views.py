@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from bekwaam.accounts.models import Person
 from bekwaam.audit.services import access_record
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.tenancy import forms, imports, roles, selectors, services
@@ -45,7 +47,7 @@ def home(request: ActorRequest) -> HttpResponse:
 @actor_view()
 def organisation_switch(request: ActorRequest) -> HttpResponse:
     key = request.POST.get("organisation", "")
-    if services.organisation_choose(actor=request.actor, key=key):
+    if selectors.organisation_is_among_actors(actor=request.actor, key=key):
         request.session[SESSION_KEY] = key
     else:
         messages.error(request, _("You do not work at that organisation."))
@@ -97,13 +99,20 @@ def person_detail(request: ActorRequest, person_id: UUID) -> HttpResponse:
     access_record(
         actor=actor, subject=person, what=_("personal details"), right=_("functional administrator"), path=request.path
     )
+    return _person_page(request, person, forms.RoleGrantForm(actor=actor))
+
+
+def _person_page(
+    request: ActorRequest, person: Person, grant_form: forms.RoleGrantForm, status: int = 200
+) -> HttpResponse:
+    """The person's page: employments and roles at the actor's board, and the form to grant a role."""
     context = {
         "person": person,
-        "employments": selectors.employment_list_for_person(actor=actor, person=person),
-        "grants": selectors.role_grant_list_for_person(actor=actor, person=person),
-        "grant_form": forms.RoleGrantForm(actor=actor),
+        "employments": selectors.employment_list_for_person(actor=request.actor, person=person),
+        "grants": selectors.role_grant_list_for_person(actor=request.actor, person=person),
+        "grant_form": grant_form,
     }
-    return render(request, "tenancy/person_detail.html", context)
+    return render(request, "tenancy/person_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -147,13 +156,7 @@ def role_grant(request: ActorRequest, person_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The role has been granted."))
             return redirect("tenancy:person-detail", person_id=person.pk)
-    context = {
-        "person": person,
-        "employments": selectors.employment_list_for_person(actor=actor, person=person),
-        "grants": selectors.role_grant_list_for_person(actor=actor, person=person),
-        "grant_form": form,
-    }
-    return render(request, "tenancy/person_detail.html", context, status=400)
+    return _person_page(request, person, form, status=400)
 
 
 @require_POST
@@ -179,7 +182,9 @@ def role_revoke(request: ActorRequest, grant_id: UUID) -> HttpResponse:
 def employment_end(request: ActorRequest, employment_id: UUID) -> HttpResponse:
     employment = selectors.employment_get_for(actor=request.actor, employment_id=employment_id)
     authorize(request.actor, "tenancy.end_employment", employment)
-    form = forms.EmploymentEndForm(request.POST or None, employment=employment, initial={"end_date": services.today()})
+    form = forms.EmploymentEndForm(
+        request.POST or None, employment=employment, initial={"end_date": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.employment_end(actor=request.actor, employment=employment, end_date=form.cleaned_data["end_date"])

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bekwaam.accounts.models import Invitation
-from bekwaam.tenancy import services
+from bekwaam.tenancy import selectors, services
 from bekwaam.tenancy.context import Actor, actor_for
 from bekwaam.tenancy.models import Employment, Role, RoleGrant
 from bekwaam.tenancy.tests.factories import PersonFactory, RoleGrantFactory, with_totp
@@ -303,15 +303,15 @@ def test_it_lets_only_an_administrator_revoke(world: Any, persona: str) -> None:
     assert RoleGrant.objects.filter(pk=grant.pk).exists()
 
 
-# --- organisation_choose --------------------------------------------------------------------------
+# --- organisation_is_among_actors --------------------------------------------------------------------------
 
 
 def test_it_chooses_only_the_actors_own_organisations(world: Any) -> None:
     admin = actor(world.administrator)
-    assert services.organisation_choose(actor=admin, key=f"board:{world.board_a.pk}")
-    assert not services.organisation_choose(actor=admin, key=f"board:{world.board_b.pk}")
-    assert not services.organisation_choose(actor=admin, key=f"provider:{world.provider.pk}")
-    assert not services.organisation_choose(actor=admin, key="")
+    assert selectors.organisation_is_among_actors(actor=admin, key=f"board:{world.board_a.pk}")
+    assert not selectors.organisation_is_among_actors(actor=admin, key=f"board:{world.board_b.pk}")
+    assert not selectors.organisation_is_among_actors(actor=admin, key=f"provider:{world.provider.pk}")
+    assert not selectors.organisation_is_among_actors(actor=admin, key="")
 
 
 # --- validators: BRIN and bestuursnummer ----------------------------------------------------------
