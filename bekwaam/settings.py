@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "bekwaam.tenancy",
     "bekwaam.audit",
     "bekwaam.lib",
+    "bekwaam.frameworks",
+    "bekwaam.register",
     "bekwaam.dossier",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -211,6 +213,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Portfolio uploads (docs/settings.md); a dossier import ZIP may hold many of them.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+DOSSIER_IMPORT_MAX_BYTES = env_int("DOSSIER_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
+# Certificates and diplomas: the dossier warns this many days before they expire.
+EXPIRY_WARNING_DAYS = env_int("EXPIRY_WARNING_DAYS", 60)
 
 # E-mail: printed to the console in development; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -66,6 +66,9 @@ class AccessLog(models.Model):
     what = models.CharField(_("what"), max_length=200)
     right = models.CharField(_("right"), max_length=64, blank=True)
     path = models.CharField(max_length=500, blank=True)
+    # The item opened, when it is one ("dossier.evidence" + its id): the owner's per-item privacy view.
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
     viewed_at = models.DateTimeField(_("viewed at"), default=timezone.now, db_index=True)
 
     objects: ClassVar[models.Manager[AccessLog]] = ScopedManager(board="board")
@@ -74,7 +77,11 @@ class AccessLog(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ("-viewed_at",)
-        indexes = [models.Index(fields=["board", "-viewed_at"]), models.Index(fields=["subject", "-viewed_at"])]
+        indexes = [
+            models.Index(fields=["board", "-viewed_at"]),
+            models.Index(fields=["subject", "-viewed_at"]),
+            models.Index(fields=["object_id", "-viewed_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor} → {self.subject}: {self.what}"

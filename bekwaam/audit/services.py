@@ -11,12 +11,28 @@ if TYPE_CHECKING:
     from bekwaam.tenancy.context import Actor
 
 
-def access_record(*, actor: Actor, subject: Person, what: str, right: str = "", path: str = "") -> None:
+def access_record(
+    *,
+    actor: Actor,
+    subject: Person,
+    what: str,
+    right: str = "",
+    path: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> None:
     """Record that the actor opened someone else's personal data; opening your own is not logged."""
     if subject.pk == actor.person.pk or actor.board_id is None:
         return
     AccessLog.objects.create(
-        board_id=actor.board_id, actor=actor.person, subject=subject, what=what[:200], right=right[:64], path=path[:500]
+        board_id=actor.board_id,
+        actor=actor.person,
+        subject=subject,
+        what=what[:200],
+        right=right[:64],
+        path=path[:500],
+        object_type=object_type[:64],
+        object_id=object_id[:64],
     )
 
 

@@ -1,0 +1,111 @@
+"""Reads of dossier data. The core here decides who sees which item; feature modules sit beside it.
+
+Visibility (ARCHITECTURE.md principle 1): the owner sees their own items at the active board; anyone
+else only through an active `Share` of the owner that reaches them — named as the grantee, or as the
+owner's leidinggevende (the same relation as "Mijn team": tenancy.selectors.team_members_for). Every
+lookup is scoped to the actor's board and answers 404 for both missing and not shared.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+from uuid import UUID
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from bekwaam.dossier.models import (
+    DevelopmentPlan,
+    Evidence,
+    Goal,
+    Reflection,
+    SelfAssessment,
+    Share,
+    ShareAudience,
+)
+from bekwaam.tenancy.context import Actor
+from bekwaam.tenancy.selectors import team_members_for
+
+OWNER = "owner"  # the right of the item's own person; a share's right is its audience ("manager", "person")
+
+# Each shareable model: its dossier section and the Share field that names one item of it.
+ITEM_FIELDS: dict[type[Model], tuple[str, str]] = {
+    SelfAssessment: ("assessments", "assessment"),
+    DevelopmentPlan: ("plans", "plan"),
+    Evidence: ("portfolio", "evidence"),
+    Reflection: ("portfolio", "reflection"),
+}
+SECTION_WIDE = Q(assessment__isnull=True, plan__isnull=True, evidence__isnull=True, reflection__isnull=True)
+
+Item = TypeVar("Item", SelfAssessment, DevelopmentPlan, Evidence, Reflection)
+
+
+def leads(*, actor: Actor, owner_id: UUID) -> bool:
+    """True when the actor is the owner's leidinggevende at the active board, as shown on "Mijn team"."""
+    if actor.board_id is None or owner_id == actor.person.pk:
+        return False
+    return team_members_for(actor=actor).filter(person_id=owner_id).exists()
+
+
+def share_grants_for(*, actor: Actor, owner_id: UUID) -> QuerySet[Share]:
+    """The owner's active shares that reach the actor; none outside the actor's board."""
+    if actor.board_id is None or owner_id == actor.person.pk:
+        return Share.objects.none()
+    audience = Q(audience=ShareAudience.PERSON, grantee=actor.person)
+    if leads(actor=actor, owner_id=owner_id):
+        audience |= Q(audience=ShareAudience.MANAGER)
+    return Share.objects.filter(audience, board_id=actor.board_id, owner_id=owner_id, withdrawn_at__isnull=True)
+
+
+def access_right_for(*, actor: Actor, item: SelfAssessment | DevelopmentPlan | Evidence | Reflection) -> str | None:
+    """ "owner", the audience of the share that lets the actor see the item, or None when nothing does."""
+    if item.board_id != actor.board_id:
+        return None
+    if item.person_id == actor.person.pk:
+        return OWNER
+    section, field = ITEM_FIELDS[type(item)]
+    grant = (
+        share_grants_for(actor=actor, owner_id=item.person_id)
+        .filter(SECTION_WIDE | Q(**{field: item.pk}), section=section)
+        .order_by("audience")  # "manager" before "person": the wider right is the one reported
+        .values_list("audience", flat=True)
+        .first()
+    )
+    return grant
+
+
+def visible_items_of(*, actor: Actor, model: type[Item], owner_id: UUID) -> QuerySet[Item]:
+    """The owner's items of one kind that the actor may see: all for the owner, else what is shared."""
+    items = model.objects.filter(board_id=actor.board_pk, person_id=owner_id)  # type: ignore[attr-defined]
+    if owner_id == actor.person.pk:
+        return items  # type: ignore[no-any-return]
+    section, field = ITEM_FIELDS[model]
+    grants = share_grants_for(actor=actor, owner_id=owner_id).filter(section=section)
+    if grants.filter(SECTION_WIDE).exists():
+        return items  # type: ignore[no-any-return]
+    shared_ids = grants.exclude(**{f"{field}__isnull": True}).values(field)
+    return items.filter(pk__in=shared_ids)  # type: ignore[no-any-return]
+
+
+def item_get_for(*, actor: Actor, model: type[Item], item_id: UUID) -> tuple[Item, str]:
+    """The item and the actor's right to it; 404 when it is missing, at another board, or not shared."""
+    item = get_object_or_404(model.objects.select_related("person"), pk=item_id, board_id=actor.board_pk)  # type: ignore[attr-defined]
+    right = access_right_for(actor=actor, item=item)
+    if right is None:
+        raise Http404
+    return item, right
+
+
+def own_item_get_for(*, actor: Actor, model: type[Item], item_id: UUID) -> Item:
+    """One of the actor's own items (to change or share it); 404 for anybody else's."""
+    return get_object_or_404(model, pk=item_id, board_id=actor.board_pk, person=actor.person)  # type: ignore[no-any-return]
+
+
+def goal_get_for(*, actor: Actor, goal_id: UUID) -> tuple[Goal, str]:
+    """A POP goal and the actor's right to it: the right to its plan (goals are shared with their plan)."""
+    goal = get_object_or_404(Goal.objects.select_related("plan", "plan__person"), pk=goal_id, board_id=actor.board_pk)
+    right = access_right_for(actor=actor, item=goal.plan)
+    if right is None:
+        raise Http404
+    return goal, right
