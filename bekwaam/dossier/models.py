@@ -12,13 +12,15 @@ withdrawal date, and the access log of who opened what.
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+from bekwaam.register.models import Theme
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -283,7 +285,9 @@ class Evidence(models.Model):
         "frameworks.Competence", blank=True, related_name="+", verbose_name=_("competences")
     )
     goals = models.ManyToManyField(Goal, blank=True, related_name="evidence", verbose_name=_("POP goals"))
-    themes = models.ManyToManyField("register.Theme", blank=True, related_name="+", verbose_name=_("register themes"))
+    themes: models.ManyToManyField[Theme, Any] = models.ManyToManyField(
+        Theme, blank=True, related_name="+", verbose_name=_("register themes")
+    )
 
     objects: ClassVar[models.Manager[Evidence]] = ScopedManager(board="board")
 
@@ -325,8 +329,12 @@ class Reflection(models.Model):
         "frameworks.Competence", blank=True, related_name="+", verbose_name=_("competences")
     )
     goals = models.ManyToManyField(Goal, blank=True, related_name="reflections", verbose_name=_("POP goals"))
-    themes = models.ManyToManyField("register.Theme", blank=True, related_name="+", verbose_name=_("register themes"))
-    evidence = models.ManyToManyField(Evidence, blank=True, related_name="reflections", verbose_name=_("evidence"))
+    themes: models.ManyToManyField[Theme, Any] = models.ManyToManyField(
+        Theme, blank=True, related_name="+", verbose_name=_("register themes")
+    )
+    evidence: models.ManyToManyField[Evidence, Any] = models.ManyToManyField(
+        Evidence, blank=True, related_name="reflections", verbose_name=_("evidence")
+    )
 
     objects: ClassVar[models.Manager[Reflection]] = ScopedManager(board="board")
 

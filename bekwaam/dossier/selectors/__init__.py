@@ -24,9 +24,12 @@ from bekwaam.dossier.models import (
     Share,
     ShareAudience,
 )
+from bekwaam.frameworks.models import Audience, FrameworkVersion, VersionStatus
 from bekwaam.tenancy.context import Actor
-from bekwaam.tenancy.selectors import team_members_for
+from bekwaam.tenancy.models import Function
+from bekwaam.tenancy.selectors import own_employments_for, team_members_for
 
+LEADER_FUNCTIONS = (Function.SCHOOL_LEADER, Function.DIRECTOR)
 OWNER = "owner"  # the right of the item's own person; a share's right is its audience ("manager", "person")
 
 # Each shareable model: its dossier section and the Share field that names one item of it.
@@ -77,20 +80,20 @@ def access_right_for(*, actor: Actor, item: SelfAssessment | DevelopmentPlan | E
 
 def visible_items_of(*, actor: Actor, model: type[Item], owner_id: UUID) -> QuerySet[Item]:
     """The owner's items of one kind that the actor may see: all for the owner, else what is shared."""
-    items = model.objects.filter(board_id=actor.board_pk, person_id=owner_id)  # type: ignore[attr-defined]
+    items = model.objects.filter(board_id=actor.board_pk, person_id=owner_id)
     if owner_id == actor.person.pk:
-        return items  # type: ignore[no-any-return]
+        return items
     section, field = ITEM_FIELDS[model]
     grants = share_grants_for(actor=actor, owner_id=owner_id).filter(section=section)
     if grants.filter(SECTION_WIDE).exists():
-        return items  # type: ignore[no-any-return]
+        return items
     shared_ids = grants.exclude(**{f"{field}__isnull": True}).values(field)
-    return items.filter(pk__in=shared_ids)  # type: ignore[no-any-return]
+    return items.filter(pk__in=shared_ids)
 
 
 def item_get_for(*, actor: Actor, model: type[Item], item_id: UUID) -> tuple[Item, str]:
     """The item and the actor's right to it; 404 when it is missing, at another board, or not shared."""
-    item = get_object_or_404(model.objects.select_related("person"), pk=item_id, board_id=actor.board_pk)  # type: ignore[attr-defined]
+    item = get_object_or_404(model.objects.select_related("person"), pk=item_id, board_id=actor.board_pk)
     right = access_right_for(actor=actor, item=item)
     if right is None:
         raise Http404
@@ -99,7 +102,7 @@ def item_get_for(*, actor: Actor, model: type[Item], item_id: UUID) -> tuple[Ite
 
 def own_item_get_for(*, actor: Actor, model: type[Item], item_id: UUID) -> Item:
     """One of the actor's own items (to change or share it); 404 for anybody else's."""
-    return get_object_or_404(model, pk=item_id, board_id=actor.board_pk, person=actor.person)  # type: ignore[no-any-return]
+    return get_object_or_404(model, pk=item_id, board_id=actor.board_pk, person=actor.person)
 
 
 def goal_get_for(*, actor: Actor, goal_id: UUID) -> tuple[Goal, str]:
@@ -109,3 +112,24 @@ def goal_get_for(*, actor: Actor, goal_id: UUID) -> tuple[Goal, str]:
     if right is None:
         raise Http404
     return goal, right
+
+
+def framework_version_for(*, actor: Actor) -> FrameworkVersion | None:
+    """The framework version the actor's dossier is measured against by default.
+
+    The newest published version of the board's framework for the actor's audience (school leaders
+    when any active employment is as schoolleider or directeur, else teachers), falling back to any
+    published framework of the board; None when the board has adopted none yet.
+    """
+    if actor.board_id is None:
+        return None
+    leader = own_employments_for(actor=actor).filter(function__in=LEADER_FUNCTIONS).exists()
+    audience = Audience.SCHOOL_LEADERS if leader else Audience.TEACHERS
+    published = FrameworkVersion.objects.filter(board_id=actor.board_id, status=VersionStatus.PUBLISHED)
+    return (
+        published.filter(framework__audience=audience)
+        .select_related("framework")
+        .order_by("framework__name", "-number")
+        .first()
+        or published.select_related("framework").order_by("framework__name", "-number").first()
+    )

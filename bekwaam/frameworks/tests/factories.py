@@ -33,7 +33,7 @@ def framework_version_build(
     published: bool = True,
     framework: Framework | None = None,
 ) -> FrameworkVersion:
-    """A version with `domains` × `competences` × `indicators`; codes like D1, D1.C2, D1.C2.I1."""
+    """A version with `domains` by `competences` by `indicators`; codes like D1, D1.C2, D1.C2.I1."""
     if framework is None:
         framework, _ = Framework.objects.get_or_create(
             board=board, slug=slug, defaults={"name": name, "audience": audience}
