@@ -1,11 +1,14 @@
-"""The medewerker's own dossier. Its sections are built by the dossier issue; this is the home page."""
+"""The medewerker's own dossier: the overview of every part; each part's pages live in its own module."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from bekwaam.dossier.selectors import assessments, plans, portfolio
 from bekwaam.tenancy import selectors
 from bekwaam.tenancy.policy import ActorRequest, actor_view
 
@@ -13,5 +16,9 @@ from bekwaam.tenancy.policy import ActorRequest, actor_view
 @require_safe
 @actor_view("dossier.view_own")
 def overview(request: ActorRequest) -> HttpResponse:
-    employments = selectors.own_employments_for(actor=request.actor)
-    return render(request, "dossier/overview.html", {"employments": employments})
+    actor = request.actor
+    context: dict[str, Any] = {"employments": selectors.own_employments_for(actor=actor)}
+    context.update(assessments.assessment_overview_for(actor=actor))
+    context.update(plans.plan_overview_for(actor=actor))
+    context.update(portfolio.portfolio_overview_for(actor=actor))
+    return render(request, "dossier/overview.html", context)
