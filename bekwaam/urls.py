@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("bekwaam.accounts.urls")),
     path("", include("bekwaam.tenancy.urls")),
     path("dossier/", include("bekwaam.dossier.urls")),
+    path("frameworks/", include("bekwaam.frameworks.urls")),
     path("audit/", include("bekwaam.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ _ITEMS: tuple[tuple[str, NavItem], ...] = (
     (roles.VIEW_BOARD, NavItem(_("Schools"), "tenancy:board-home")),
     (roles.VIEW_PEOPLE, NavItem(_("People"), "tenancy:person-list")),
     (roles.IMPORT_STAFF, NavItem(_("Import"), "tenancy:import-upload")),
+    (roles.MANAGE_FRAMEWORKS, NavItem(_("Frameworks"), "frameworks:framework-list")),
     (roles.VIEW_AUDIT, NavItem(_("Audit log"), "audit:change-list")),
     (roles.VIEW_PROVIDER, NavItem(_("Coaches and assessors"), "tenancy:provider-home")),
 )

@@ -15,9 +15,12 @@ VIEW_TEAM = "tenancy.view_team"
 VIEW_PROVIDER = "tenancy.view_provider"
 VIEW_DOSSIER = "dossier.view_own"
 VIEW_AUDIT = "audit.view_board_log"
+MANAGE_FRAMEWORKS = "frameworks.manage"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMINISTRATOR: frozenset({VIEW_BOARD, VIEW_PEOPLE, MANAGE_PEOPLE, IMPORT_STAFF, MANAGE_ROLES, VIEW_AUDIT}),
+    Role.ADMINISTRATOR: frozenset(
+        {VIEW_BOARD, VIEW_PEOPLE, MANAGE_PEOPLE, IMPORT_STAFF, MANAGE_ROLES, VIEW_AUDIT, MANAGE_FRAMEWORKS}
+    ),
     Role.BOARD_MEMBER: frozenset({VIEW_BOARD}),
     Role.QUALITY_OFFICER: frozenset({VIEW_BOARD}),
     Role.MANAGER: frozenset({VIEW_TEAM}),
