@@ -239,6 +239,9 @@ class GoalComment(models.Model):
     board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="+")
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # The name as it was when written: it survives the author's account, and a dossier imported at a
+    # new employer, where the author is nobody's account.
+    author_name = models.CharField(max_length=300, blank=True)
     body = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -25,6 +25,7 @@ from bekwaam.dossier.models import (
     ShareAudience,
 )
 from bekwaam.frameworks.models import Audience, FrameworkVersion, VersionStatus
+from bekwaam.tenancy import roles
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import Function
 from bekwaam.tenancy.selectors import own_employments_for, team_members_for
@@ -46,7 +47,9 @@ Item = TypeVar("Item", SelfAssessment, DevelopmentPlan, Evidence, Reflection)
 
 def leads(*, actor: Actor, owner_id: UUID) -> bool:
     """True when the actor is the owner's leidinggevende at the active board, as shown on "Mijn team"."""
-    if actor.board_id is None or owner_id == actor.person.pk:
+    # Only someone who has "Mijn team" here leads anybody here: a leidinggevende whose own employment at
+    # the board has ended may still be named on old employments, but leads nobody (tenancy memberships_of).
+    if actor.board_id is None or owner_id == actor.person.pk or not actor.has_permission(roles.VIEW_TEAM):
         return False
     return team_members_for(actor=actor).filter(person_id=owner_id).exists()
 
@@ -55,10 +58,40 @@ def share_grants_for(*, actor: Actor, owner_id: UUID) -> QuerySet[Share]:
     """The owner's active shares that reach the actor; none outside the actor's board."""
     if actor.board_id is None or owner_id == actor.person.pk:
         return Share.objects.none()
-    audience = Q(audience=ShareAudience.PERSON, grantee=actor.person)
+    reach = [Q(audience=ShareAudience.PERSON, grantee=actor.person)] if reached_by_name(actor) else []
     if leads(actor=actor, owner_id=owner_id):
-        audience |= Q(audience=ShareAudience.MANAGER)
-    return Share.objects.filter(audience, board_id=actor.board_id, owner_id=owner_id, withdrawn_at__isnull=True)
+        reach.append(Q(audience=ShareAudience.MANAGER))
+    if not reach:
+        return Share.objects.none()
+    return Share.objects.filter(_any(reach), board_id=actor.board_id, owner_id=owner_id, withdrawn_at__isnull=True)
+
+
+def shares_reaching(*, actor: Actor) -> QuerySet[Share]:
+    """Every active share at the actor's board that reaches them, of any owner: the same rule as share_grants_for."""
+    if actor.board_id is None:
+        return Share.objects.none()
+    reach = [Q(audience=ShareAudience.PERSON, grantee=actor.person)] if reached_by_name(actor) else []
+    if actor.has_permission(roles.VIEW_TEAM):
+        led = team_members_for(actor=actor).order_by().values("person_id")
+        reach.append(Q(audience=ShareAudience.MANAGER, owner_id__in=led))
+    if not reach:
+        return Share.objects.none()
+    return Share.objects.filter(_any(reach), board_id=actor.board_id, withdrawn_at__isnull=True).exclude(
+        owner_id=actor.person.pk
+    )
+
+
+def reached_by_name(actor: Actor) -> bool:
+    """A share with a named colleague reaches them only while they work at the board (docs/privacy.md):
+    someone who left keeps no view of a former colleague's dossier, even with a board role that remains."""
+    return actor.has_permission(roles.VIEW_DOSSIER)
+
+
+def _any(conditions: list[Q]) -> Q:
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined |= condition
+    return combined
 
 
 def access_right_for(*, actor: Actor, item: SelfAssessment | DevelopmentPlan | Evidence | Reflection) -> str | None:
