@@ -9,7 +9,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from bekwaam.lib.env import env_bool, env_int, env_list, env_str
+from bekwaam.lib.env import env_bool, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -202,7 +202,14 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": env_str("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    # Tests keep uploads in memory: nothing lands in var/media, nothing leaks between runs.
+    "default": {
+        "BACKEND": "django.core.files.storage.InMemoryStorage"
+        if TESTING
+        else env_str("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        # For example {"bucket_name": "bekwaam", "endpoint_url": "https://s3.example.nl"} (docs/settings.md).
+        "OPTIONS": {} if TESTING else env_json_object("FILE_STORAGE_OPTIONS"),
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bekwaam.lib.env import env_bool, env_int, env_list, env_str
+from bekwaam.lib.env import env_bool, env_int, env_json_object, env_list, env_str
 
 NAME = "BEKWAAM_TEST_VARIABLE"
 TRUE_WORDS = ("1", "true", "yes", "on")
@@ -125,3 +125,20 @@ def test_it_returns_a_copy_of_the_default_list(monkeypatch: pytest.MonkeyPatch) 
     result.append("b")
     assert default == ["a"]
     assert env_list(NAME) == []
+
+
+def test_it_reads_a_json_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_OPTIONS", '{"bucket_name": "bekwaam", "querystring_auth": true}')
+    assert env_json_object("X_OPTIONS") == {"bucket_name": "bekwaam", "querystring_auth": True}
+
+
+def test_it_gives_the_default_for_an_empty_json_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_OPTIONS", " ")
+    assert env_json_object("X_OPTIONS", {"a": 1}) == {"a": 1}
+
+
+@pytest.mark.parametrize("raw", ["[1, 2]", "not json", '"text"'])
+def test_it_refuses_anything_but_a_json_object(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("X_OPTIONS", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_OPTIONS must be a JSON object"):
+        env_json_object("X_OPTIONS")
