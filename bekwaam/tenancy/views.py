@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from bekwaam.accounts.models import Person
 from bekwaam.audit.services import access_record
+from bekwaam.dossier.selectors.sharing import team_members_with_shares_for
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.tenancy import forms, imports, roles, selectors, services
 from bekwaam.tenancy.middleware import SESSION_KEY
@@ -199,7 +200,9 @@ def employment_end(request: ActorRequest, employment_id: UUID) -> HttpResponse:
 @require_safe
 @actor_view("tenancy.view_team")
 def team(request: ActorRequest) -> HttpResponse:
-    page = Paginator(selectors.team_members_for(actor=request.actor), PAGE_SIZE).get_page(request.GET.get("page"))
+    """The people I lead, each with what they share with me from their dossier (counted in SQL)."""
+    members = team_members_with_shares_for(actor=request.actor)
+    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "tenancy/team.html", {"page": page})
 
 
