@@ -32,7 +32,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-GENERATOR_VERSION = 3
+from bench.generate_dossier import generate_dossiers
+
+GENERATOR_VERSION = 4  # 4: dossiers (issue 3)
 SEED = 20260101
 DOMAIN = "bench.bekwaam.nl"
 PASSWORD = "bench-password-not-secret"  # noqa: S105  (generated test people only)
@@ -194,6 +196,7 @@ def ensure_dataset(*, fresh: bool = False, log: Any = print) -> Dataset:
 def dataset_counts() -> dict[str, int]:
     from bekwaam.audit.models import AccessLog
     from bekwaam.audit.models import ChangeEntry as LogEntry
+    from bekwaam.dossier.models import DevelopmentPlan, Evidence, SelfAssessment
     from bekwaam.tenancy.models import Board, Employment, RoleGrant, School, Team
 
     with scopes_disabled():
@@ -209,6 +212,9 @@ def dataset_counts() -> dict[str, int]:
             "role_grants": RoleGrant.objects.count(),
             "change_log_entries": LogEntry.objects.count(),
             "access_log_entries": AccessLog.objects.count(),
+            "measurements": SelfAssessment.objects.count(),
+            "development_plans": DevelopmentPlan.objects.count(),
+            "evidence": Evidence.objects.count(),
         }
 
 
@@ -497,6 +503,7 @@ def generate() -> None:
                 count=NOISE_CHANGE_LOG_ENTRIES,
             ),
         )  # fmt: skip
+        generate_dossiers(rng, new_id, board=main, employments=main_employments)
         AccessLog.objects.bulk_create(
             _access_logs(rng, board=main, actors=[administrator, *main_leaders[:10]], people=main_people,
                          count=ACCESS_LOG_ENTRIES)

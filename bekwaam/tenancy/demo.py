@@ -254,4 +254,9 @@ def seed_demo() -> list[DemoLogin]:
         for login in logins:
             if login.mfa:
                 _activate_totp(Person.objects.get(email=login.email))
+
+        # Late import: the dossier app builds on tenancy, not the other way round.
+        from bekwaam.dossier.demo import seed_dossier_demo
+
+        seed_dossier_demo(board=board, teacher=Person.objects.get(email=f"leerkracht@{DEMO_DOMAIN}"))
     return logins

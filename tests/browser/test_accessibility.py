@@ -269,3 +269,95 @@ def test_it_meets_wcag_on_each_level_home(
         page.goto(path)
         expect(page).to_have_url(re.compile(re.escape(path) + "$"))
         check_page(page, f"{persona} {path}", findings)
+
+
+@pytest.fixture
+def lived_in_dossier(world: Any, settings: Any, tmp_path: Path) -> Any:
+    """The demo's dossier for the teacher of board A: measurements, a POP, portfolio, shares with the manager."""
+    from bekwaam.dossier.demo import seed_dossier_demo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    seed_dossier_demo(board=world.board_a, teacher=world.teacher)
+    return world
+
+
+def test_it_meets_wcag_on_the_dossier_pages(
+    lived_in_dossier: Any, sign_in_as: Callable[[Any], Page], findings: list[str]
+) -> None:
+    from bekwaam.dossier.models import DevelopmentPlan, Evidence, Reflection, SelfAssessment
+
+    world = lived_in_dossier
+    baseline, later = SelfAssessment.objects.filter(person=world.teacher).order_by("started_at")
+    plan = DevelopmentPlan.objects.get(person=world.teacher)
+    goal = plan.goals.order_by("position").first()
+    certificate = Evidence.objects.get(person=world.teacher, kind="certificate")
+    reflection = Reflection.objects.get(person=world.teacher)
+    page = sign_in_as(world.teacher)
+    for path, name in [
+        ("/dossier/", "dossier overview"),
+        ("/dossier/measurements/", "measurements"),
+        (f"/dossier/measurements/{baseline.pk}/", "measurement profile"),
+        (f"/dossier/measurements/compare/?from={baseline.pk}&to={later.pk}", "measurement comparison"),
+        ("/dossier/plans/", "plans"),
+        (f"/dossier/plans/{plan.pk}/", "plan"),
+        (f"/dossier/goals/{goal.pk}/edit/", "goal edit"),
+        ("/dossier/portfolio/", "portfolio"),
+        ("/dossier/portfolio/new/?kind=certificate", "evidence form"),
+        (f"/dossier/portfolio/{certificate.pk}/", "evidence"),
+        (f"/dossier/reflections/{reflection.pk}/", "reflection"),
+        ("/dossier/coverage/", "coverage map"),
+        ("/dossier/sharing/", "sharing"),
+        ("/dossier/privacy/", "privacy"),
+        ("/dossier/export/", "export and import"),
+    ]:
+        page.goto(path)
+        check_page(page, name, findings)
+    # A new measurement: the long form with radio buttons per indicator.
+    page.goto("/dossier/measurements/")
+    page.locator("main form[action$='/measurements/start/'] button[type=submit]").first.click()
+    expect(page.locator("main fieldset").first).to_be_visible()
+    check_page(page, "measurement form", findings)
+
+
+def test_it_meets_wcag_on_what_the_manager_sees_of_a_dossier(
+    lived_in_dossier: Any, sign_in_as: Callable[[Any], Page], findings: list[str]
+) -> None:
+    from bekwaam.dossier.models import DevelopmentPlan, Evidence
+
+    world = lived_in_dossier
+    plan = DevelopmentPlan.objects.get(person=world.teacher)
+    certificate = Evidence.objects.get(person=world.teacher, kind="certificate")
+    page = sign_in_as(world.manager)
+    for path, name in [
+        ("/team/", "team with shares"),
+        (f"/dossier/people/{world.teacher.pk}/", "shared dossier"),
+        (f"/dossier/people/{world.teacher.pk}/coverage/", "shared coverage map"),
+        (f"/dossier/plans/{plan.pk}/", "shared plan with comment form"),
+        (f"/dossier/portfolio/{certificate.pk}/", "shared evidence"),
+        ("/dossier/shared-with-me/", "shared with me"),
+    ]:
+        page.goto(path)
+        check_page(page, name, findings)
+
+
+def test_it_meets_wcag_on_the_framework_pages(
+    world: Any, sign_in_as: Callable[[Any], Page], findings: list[str]
+) -> None:
+    from bekwaam.frameworks.services import framework_adopt_for_board
+
+    framework = framework_adopt_for_board(board=world.board_a, slug="teacher-competences")
+    published = framework.versions.order_by("-number").first()
+    page = sign_in_as(world.administrator)
+    for path, name in [
+        ("/frameworks/", "frameworks"),
+        (f"/frameworks/{framework.pk}/", "framework"),
+        (f"/frameworks/versions/{published.pk}/", "published version"),
+        ("/frameworks/import/", "framework import"),
+        ("/frameworks/new/", "framework create"),
+    ]:
+        page.goto(path)
+        check_page(page, name, findings)
+    page.goto(f"/frameworks/{framework.pk}/")
+    page.locator("main form[action$='/versions/new/'] button[type=submit]").click()
+    expect(page.locator("main form").first).to_be_visible()
+    check_page(page, "draft version editor", findings)

@@ -8,6 +8,7 @@ gets cheaper, and raise one only with a reason (a new constant query, never one 
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bekwaam.audit.models import AccessLog
+from bekwaam.dossier.models import Action, DevelopmentPlan, Evidence, Goal, Reflection, SelfAssessment
+from bekwaam.frameworks.models import FrameworkVersion
+from bekwaam.frameworks.tests.factories import framework_version_build
 from bekwaam.tenancy.models import Employment, Role
 from bekwaam.tenancy.tests.factories import (
     BoardFactory,
@@ -145,13 +149,29 @@ def accesses(world: Any, start: int, count: int) -> list[str]:
     return names
 
 
-def dossier_employments(world: Any, start: int, count: int) -> list[str]:
-    names = []
+def dossier_content(world: Any, start: int, count: int) -> list[str]:
+    """Measurements, plans with goals and actions, evidence that expires and reflections: every card grows."""
+    version = FrameworkVersion.objects.filter(board=world.board_a).first() or framework_version_build(
+        board=world.board_a
+    )
+    today = timezone.localdate()
     for number in range(start, start + count):
-        school = SchoolFactory(board=world.board_a, name=f"Dossierschool {number:03d}")
-        EmploymentFactory(person=world.teacher, school=school, manager=world.manager)
-        names.append(school.name)
-    return names
+        SelfAssessment.objects.create(
+            board=world.board_a, person=world.teacher, framework_version=version, status="finished",
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        plan = DevelopmentPlan.objects.create(
+            board=world.board_a, person=world.teacher, title=f"POP {number}", starts_on=today
+        )
+        goal = Goal.objects.create(board=world.board_a, plan=plan, title=f"Doel {number}", due_date=today)
+        Action.objects.create(board=world.board_a, goal=goal, description=f"Actie {number}", due_date=today)
+        Evidence.objects.create(
+            board=world.board_a, person=world.teacher, kind="certificate", title=f"Certificaat {number}",
+            expires_on=today + datetime.timedelta(days=number + 1),
+        )  # fmt: skip
+        Reflection.objects.create(board=world.board_a, person=world.teacher, title=f"Reflectie {number}", body="-",
+                                  written_on=today)  # fmt: skip
+    return [f"Certificaat {start}"]  # the ten that expire soonest are listed; these stay among them
 
 
 PAGES: dict[str, Page] = {
@@ -165,7 +185,8 @@ PAGES: dict[str, Page] = {
     "provider staff": Page("operator", lambda w: f"/platform/providers/{w.provider.pk}/", provider_staff, ceiling=10),
     "audit change list": Page("administrator", lambda w: "/audit/changes/", changes, ceiling=11),
     "audit access list": Page("administrator", lambda w: "/audit/access/", accesses, ceiling=11),
-    "dossier overview": Page("teacher", lambda w: "/dossier/", dossier_employments, ceiling=9),
+    # Session, person, memberships and board (7), then each card's reads: a fixed 15 whatever the dossier holds.
+    "dossier overview": Page("teacher", lambda w: "/dossier/", dossier_content, ceiling=23),
 }
 
 
