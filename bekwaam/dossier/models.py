@@ -132,6 +132,7 @@ class DevelopmentPlan(models.Model):
         verbose_name = _("development plan")
         verbose_name_plural = _("development plans")
         ordering = ("-starts_on", "-created_at")
+        indexes = [models.Index(fields=["person", "board", "-starts_on"])]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
@@ -443,6 +444,8 @@ class Share(models.Model):
         indexes = [
             models.Index(fields=["board", "owner", "withdrawn_at"]),
             models.Index(fields=["grantee", "withdrawn_at"]),
+            # "Mijn team" and every visibility check ask per owner and section.
+            models.Index(fields=["owner", "section", "withdrawn_at"]),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bekwaam.audit.models import AccessLog
 from bekwaam.dossier.models import DevelopmentPlan, Evidence, EvidenceKind, Goal, Reflection, Share, ShareAudience
@@ -568,6 +569,7 @@ def test_it_refuses_a_reflection_about_someone_elses_evidence(world: Any, client
     assert "Select a valid choice" in response.content.decode()
     assert "Wat ik leerde" in response.content.decode()
     assert not Reflection.objects.exists()
+    translation.activate("en")  # the requests before it left Dutch active in this thread
     with pytest.raises(ValidationError, match="your own portfolio"):
         reflection_create(
             actor=actor_of(world.teacher, world.board_a), title="x", body="y", written_on=TODAY(), evidence=[theirs]
@@ -760,3 +762,10 @@ def test_the_overview_card_has_a_fixed_query_count(
     with django_assert_max_num_queries(6):
         context = portfolio_overview_for(actor=actor)
     assert len(context["portfolio_latest"]) == 5
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Services raise messages in the active language (Dutch by default); these tests read the msgids."""
+    with translation.override("en"):
+        yield

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bekwaam.dossier.models import (
     Action,
@@ -647,3 +648,10 @@ def test_it_brings_two_versions_of_one_framework_as_one_framework(world: Any) ->
     assert [(v.number, v.notes) for v in versions] == [(1, ""), (2, "")]
     assert ScaleLevel.objects.filter(version=versions[1]).count() == 3
     assert SelfAssessment.objects.filter(person=world.outsider).count() == 2
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Services raise messages in the active language (Dutch by default); these tests read the msgids."""
+    with translation.override("en"):
+        yield

@@ -6,13 +6,15 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from bekwaam.dossier.models import (
@@ -414,3 +416,12 @@ def test_it_refuses_text_with_a_nul_character_and_moments_out_of_range(
     assert refused(world, rebuilt(exported, ancient), media) == [
         "manifest.json, reflections[0].created_at: is not a valid date-time"
     ]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(client: Any) -> Iterator[None]:
+    """Services raise messages in the active language (Dutch by default); these tests read the msgids,
+    and ask for the pages in English (the language cookie of the `client` fixture that client_for uses)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

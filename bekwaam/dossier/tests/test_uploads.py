@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from bekwaam.dossier.uploads import (
     ALLOWED_TYPES,
@@ -174,3 +176,10 @@ def test_it_refuses_svg_and_html(name: str) -> None:
 def test_it_accepts_a_real_file_whatever_unknown_name_it_has() -> None:
     assert evidence_file_check(upload("scan zonder extensie", pdf_bytes())) == PDF
     assert evidence_file_check(upload("foto.JPEG", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00")) == "image/jpeg"
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Services raise messages in the active language (Dutch by default); these tests read the msgids."""
+    with translation.override("en"):
+        yield

@@ -146,7 +146,7 @@ def share_create(request: ActorRequest) -> HttpResponse:
 def share_withdraw(request: ActorRequest, share_id: UUID) -> HttpResponse:
     share = share_get_for(actor=request.actor, share_id=share_id)
     share_withdraw_service(actor=request.actor, share=share)
-    messages.success(request, _("Sharing has been withdrawn. From now on only you can see this."))
+    messages.success(request, _("The share has been withdrawn: it no longer gives anyone access."))
     return redirect(_next_url(request) or "dossier:sharing")
 
 
