@@ -313,11 +313,14 @@ def test_it_cleans_the_original_name() -> None:
 
 
 def fetch(client: Client, url: str) -> Any:
-    """GET a file response, read it and close it (the file handle with it)."""
+    """GET a file response and read it: the test client closes it (and the file) at the end of the stream.
+
+    Not response.close() here: outside the client that sends request_finished, which closes the test's
+    database connection (PostgreSQL then fails every later query of the test).
+    """
     response = client.get(url)
     if response.status_code == 200 and response.streaming:
         response.body = b"".join(response.streaming_content)
-        response.close()
     return response
 
 
