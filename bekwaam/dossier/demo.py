@@ -63,7 +63,8 @@ def seed_dossier_demo(*, board: Board, teacher: Person) -> None:
     _measurement(actor, high=True)  # a later measurement: the comparison has something to show
 
     today = timezone.localdate()
-    lowest = list(
+    # The demo's POP works on the first two competences of the framework (its first domain).
+    focus = list(
         Competence.objects.filter(version=baseline.framework_version).order_by("domain__position", "position")[:2]
     )
     plan = plans.plan_create(
@@ -72,7 +73,7 @@ def seed_dossier_demo(*, board: Board, teacher: Person) -> None:
         starts_on=today,
         ends_on=today + datetime.timedelta(days=300),
         source_assessment=baseline,
-        goal_competences=lowest,
+        goal_competences=focus,
     )
     goals = list(plan.goals.order_by("position"))
     first = goals[0]
@@ -83,7 +84,7 @@ def seed_dossier_demo(*, board: Board, teacher: Person) -> None:
         why="Een derde van mijn groep haakt af bij de verlengde instructie.",
         success_criteria="Bij twee lesbezoeken werken drie niveaugroepen zelfstandig door.",
         due_date=today + datetime.timedelta(days=120),
-        competences=lowest[:1],
+        competences=focus[:1],
     )
     plans.action_create(
         actor=actor,
@@ -101,7 +102,7 @@ def seed_dossier_demo(*, board: Board, teacher: Person) -> None:
         issuer="Hogeschool Noord",
         issued_on=today - datetime.timedelta(days=3 * 365),
         expires_on=today + datetime.timedelta(days=45),
-        competences=lowest[:1],
+        competences=focus[:1],
         goals=[first],
     )
     portfolio.evidence_create(
@@ -117,7 +118,7 @@ def seed_dossier_demo(*, board: Board, teacher: Person) -> None:
         kind=EvidenceKind.LINK,
         title="Lesvideo: instructie in drie niveaus",
         url="https://example.org/lesvideo",
-        competences=lowest,
+        competences=focus,
     )
     portfolio.reflection_create(
         actor=actor,
@@ -125,7 +126,7 @@ def seed_dossier_demo(*, board: Board, teacher: Person) -> None:
         body="Mijn collega liet de snelle rekenaars eerst zelf beginnen. Dat probeer ik volgende week.",
         written_on=today,
         evidence=[certificate],
-        competences=lowest[:1],
+        competences=focus[:1],
         goals=[first],
     )
     for section in (Section.PORTFOLIO, Section.PLANS):
