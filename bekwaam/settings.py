@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "bekwaam.frameworks",
     "bekwaam.register",
     "bekwaam.dossier",
+    "bekwaam.notifications",
+    "bekwaam.conversations",
+    "bekwaam.feedback",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -238,6 +241,17 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bekwaam <noreply@bekwaam.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Conversations and feedback (docs/conversations.md, docs/feedback.md, docs/notifications.md).
+# A reminder goes out this many days before a planned conversation, and when a signature has waited this long.
+CONVERSATION_REMINDER_DAYS = env_int("CONVERSATION_REMINDER_DAYS", 2)
+SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 7)
+# A group of raters shows its figures and comments only from this many answers (anonymity threshold).
+FEEDBACK_MIN_GROUP_SIZE = env_int("FEEDBACK_MIN_GROUP_SIZE", 3)
+if FEEDBACK_MIN_GROUP_SIZE < 2:
+    raise ImproperlyConfigured("FEEDBACK_MIN_GROUP_SIZE must be at least 2: one answer alone is never anonymous.")
+# Asynchronous bounce reports (a mail provider's webhook) are accepted with this bearer token; empty: off.
+BOUNCE_WEBHOOK_TOKEN = env_str("BOUNCE_WEBHOOK_TOKEN", "")
 
 # Cache: shared by all web and worker processes, so allauth's single-use TOTP codes and rate limits
 # hold across processes. Redis when REDIS_URL is set, else a database table (made by a migration).

@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("bekwaam.tenancy.urls")),
     path("dossier/", include("bekwaam.dossier.urls")),
     path("frameworks/", include("bekwaam.frameworks.urls")),
+    path("conversations/", include("bekwaam.conversations.urls")),
+    path("feedback/", include("bekwaam.feedback.urls")),
+    path("notifications/", include("bekwaam.notifications.urls")),
     path("audit/", include("bekwaam.audit.urls")),
     path("admin/", admin.site.urls),
 ]

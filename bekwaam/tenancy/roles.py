@@ -16,10 +16,20 @@ VIEW_PROVIDER = "tenancy.view_provider"
 VIEW_DOSSIER = "dossier.view_own"
 VIEW_AUDIT = "audit.view_board_log"
 MANAGE_FRAMEWORKS = "frameworks.manage"
+MANAGE_CONVERSATIONS = "conversations.manage"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
-        {VIEW_BOARD, VIEW_PEOPLE, MANAGE_PEOPLE, IMPORT_STAFF, MANAGE_ROLES, VIEW_AUDIT, MANAGE_FRAMEWORKS}
+        {
+            VIEW_BOARD,
+            VIEW_PEOPLE,
+            MANAGE_PEOPLE,
+            IMPORT_STAFF,
+            MANAGE_ROLES,
+            VIEW_AUDIT,
+            MANAGE_FRAMEWORKS,
+            MANAGE_CONVERSATIONS,
+        }
     ),
     Role.BOARD_MEMBER: frozenset({VIEW_BOARD}),
     Role.QUALITY_OFFICER: frozenset({VIEW_BOARD}),
