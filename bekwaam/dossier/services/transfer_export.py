@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import importlib
 import json
 import logging
 import tempfile
-import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -50,6 +48,7 @@ from bekwaam.dossier.services.transfer import (
 )
 from bekwaam.dossier.uploads import ALLOWED_TYPES, HEAD_BYTES, detect_content_type
 from bekwaam.frameworks.models import Audience
+from bekwaam.lib.pdf import pdf_render
 from bekwaam.register.models import Theme
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.policy import authorize
@@ -469,20 +468,7 @@ def _readable_measurement(measurement: Mapping[str, Any], framework: Mapping[str
 
 
 def _pdf_render(html: str) -> bytes:
-    """HTML to PDF with WeasyPrint, refusing every URL (http, file, data): the PDF needs nothing from outside."""
-    with warnings.catch_warnings():
-        # WeasyPrint 70 warns at import when the system lacks HarfBuzz-Subset (a future requirement).
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset", category=DeprecationWarning)
-        # Imported here: heavy, and only the PDF needs it.
-        weasyprint = importlib.import_module("weasyprint")
-        fetcher_base: Any = importlib.import_module("weasyprint.urls").URLFetcher
-
-    class NoFetching(fetcher_base):  # type: ignore[misc]  # WeasyPrint has no type hints
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            raise ValueError(f"Bekwaam's PDF export fetches no URLs ({url[:40]})")
-
-    pdf: bytes = weasyprint.HTML(string=html, base_url=None, url_fetcher=NoFetching()).write_pdf()
-    return pdf
+    return pdf_render(html)
 
 
 def dossier_export_pdf(*, actor: Actor) -> tuple[bytes, str]:
