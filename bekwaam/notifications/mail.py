@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import smtplib
 from collections.abc import Mapping
+from email.mime.text import MIMEText
 from typing import Any
 
 from django.conf import settings
@@ -56,8 +57,11 @@ def email_send(
     if html is not None:
         message.attach_alternative(html, "text/html")
     if calendar is not None:
-        method = "CANCEL" if cancel else "REQUEST"
-        message.attach("uitnodiging.ics", calendar, f"text/calendar; charset=utf-8; method={method}")
+        # Built by hand: attach() with "method" inside the mimetype would repeat the charset parameter.
+        part = MIMEText(calendar.decode(), "calendar", "utf-8")
+        part.set_param("method", "CANCEL" if cancel else "REQUEST")
+        part.add_header("Content-Disposition", "attachment", filename="uitnodiging.ics")
+        message.attach(part)
     try:
         message.send()
     except smtplib.SMTPRecipientsRefused as error:
