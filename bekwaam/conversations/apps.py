@@ -8,5 +8,5 @@ class ConversationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Registers the daily reminders (notifications.reminders) of this app.
-        from bekwaam.conversations import reminders  # noqa: F401
+        # The setup models join the change log (audit); the daily reminders register themselves.
+        from bekwaam.conversations import audit, reminders  # noqa: F401

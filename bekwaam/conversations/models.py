@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from bekwaam.lib.states import StateMachine
+from bekwaam.tenancy.models import BoardTagged
 
 # --- kinds and forms ------------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ class AnswerType(models.TextChoices):
     RATING = "rating", _("Rating against the framework")
 
 
-class ConversationForm(models.Model):
+class ConversationForm(BoardTagged, models.Model):
     """A board's form for one purpose (preparation or report) of one kind of conversation."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -74,7 +75,7 @@ class ConversationForm(models.Model):
         return self.name
 
 
-class FormVersion(models.Model):
+class FormVersion(BoardTagged, models.Model):
     """One version of a form; a published version is fixed (conversations point at it with PROTECT)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -113,7 +114,7 @@ class FormVersion(models.Model):
         return self.status == FormStatus.PUBLISHED
 
 
-class FormSection(models.Model):
+class FormSection(BoardTagged, models.Model):
     board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(FormVersion, on_delete=models.CASCADE, related_name="sections")
     title = models.CharField(_("title"), max_length=200)
@@ -123,13 +124,15 @@ class FormSection(models.Model):
     objects: ClassVar[models.Manager[FormSection]] = ScopedManager(board="board")
 
     class Meta:
+        verbose_name = _("form section")
+        verbose_name_plural = _("form sections")
         ordering = ("position", "id")
 
     def __str__(self) -> str:
         return self.title
 
 
-class FormPrompt(models.Model):
+class FormPrompt(BoardTagged, models.Model):
     """One question of a form: free text, or a rating of one competence on its framework's scale."""
 
     board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="+")
@@ -146,6 +149,8 @@ class FormPrompt(models.Model):
     objects: ClassVar[models.Manager[FormPrompt]] = ScopedManager(board="board")
 
     class Meta:
+        verbose_name = _("form question")
+        verbose_name_plural = _("form questions")
         ordering = ("position", "id")
         constraints = [
             models.CheckConstraint(
@@ -161,7 +166,7 @@ class FormPrompt(models.Model):
 # --- the cycle ------------------------------------------------------------------------------------
 
 
-class ConversationCycle(models.Model):
+class ConversationCycle(BoardTagged, models.Model):
     """The conversations a board holds (school empty) or one school holds instead of the board's cycle."""
 
     board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="+")
@@ -182,7 +187,7 @@ class ConversationCycle(models.Model):
         return f"{self.board_id}/{self.school_id or '*'}"
 
 
-class CycleStep(models.Model):
+class CycleStep(BoardTagged, models.Model):
     """One kind of conversation in a cycle: how often (every n school years), whether also in the first
     year of a new employment, by when in the school year, and with which forms."""
 
@@ -414,7 +419,7 @@ class Addendum(models.Model):
 # --- the beoordeling ------------------------------------------------------------------------------
 
 
-class AppraisalCriterion(models.Model):
+class AppraisalCriterion(BoardTagged, models.Model):
     """A criterion the board judges on; archived rather than deleted once used (ratings PROTECT it)."""
 
     board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="+")
@@ -434,7 +439,7 @@ class AppraisalCriterion(models.Model):
         return self.name
 
 
-class AppraisalLevel(models.Model):
+class AppraisalLevel(BoardTagged, models.Model):
     """One level of the board's appraisal scale (default: onvoldoende … uitstekend)."""
 
     board = models.ForeignKey("tenancy.Board", on_delete=models.CASCADE, related_name="+")
@@ -492,12 +497,16 @@ class Appraisal(models.Model):
         AppraisalLevel, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("overall")
     )
     overall_text = models.TextField(_("overall judgement"), blank=True)
+    # Copied when put forward, like the ratings' labels: renaming a level later does not change this appraisal.
+    overall_level_label = models.CharField(max_length=100, blank=True)
     employee_reaction = models.TextField(_("your reaction"), blank=True)
     # Evidence from the person's dossier that the leidinggevende may see (shared with them) and refers to.
     evidence = models.ManyToManyField("dossier.Evidence", blank=True, related_name="+")
     put_forward_at = models.DateTimeField(null=True, blank=True)
     final_at = models.DateTimeField(_("final on"), null=True, blank=True)
     objection_recorded_at = models.DateTimeField(null=True, blank=True)
+    # The day the board received the objection (the medewerker lodges it with the board, not in Bekwaam).
+    objection_received_on = models.DateField(_("objection received on"), null=True, blank=True)
     objection_note = models.TextField(_("objection"), blank=True)
     objection_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -189,7 +189,8 @@ def board_create(
     admin_name_prefix: str,
     admin_family_name: str,
 ) -> Board:
-    """The platform operator adds a board and invites its first functional administrator."""
+    """The platform operator adds a board (with the shipped conversation forms and cycle) and invites its
+    first functional administrator."""
     authorize(actor, "tenancy.operate_platform")
     # The operator works above the tenants: no board scope applies to what they create here.
     with transaction.atomic(), scopes_disabled():
@@ -200,6 +201,11 @@ def board_create(
             email=admin_email, given_name=admin_given_name, name_prefix=admin_name_prefix, family_name=admin_family_name
         )
         RoleGrant.objects.create(person=person, role=Role.ADMINISTRATOR, board=board, granted_by=actor.person)
+        # A new board starts with the shipped gesprekscyclus: forms, cycle and appraisal criteria. Imported
+        # here: the conversations app builds on tenancy, not the other way round.
+        from bekwaam.conversations.services.setup import conversation_defaults_install
+
+        conversation_defaults_install(board_id=board.pk)
         if created:
             invitation_create(actor=actor, person=person, board_id=board.pk)
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -16,6 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from bekwaam.accounts.models import Person
 from bekwaam.audit.services import access_record
+from bekwaam.conversations.models import ConversationKind
+from bekwaam.conversations.selectors.cycle import DUE, OVERDUE, StepStatus, team_cycle_status_for
 from bekwaam.dossier.selectors.sharing import team_members_with_shares_for
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.tenancy import forms, imports, roles, selectors, services
@@ -197,13 +202,45 @@ def employment_end(request: ActorRequest, employment_id: UUID) -> HttpResponse:
     return render(request, "tenancy/employment_end.html", {"form": form, "employment": employment})
 
 
+@dataclass(frozen=True)
+class CycleCell:
+    """One step of a person's gesprekscyclus on "Mijn team": its status, and where to go from it."""
+
+    status: StepStatus
+    url: str | None  # the conversation
+    plan_url: str | None  # plan one (when it is due and nothing is planned)
+
+
 @require_safe
 @actor_view("tenancy.view_team")
 def team(request: ActorRequest) -> HttpResponse:
-    """The people I lead, each with what they share with me from their dossier (counted in SQL)."""
-    members = team_members_with_shares_for(actor=request.actor)
+    """The people I lead, each with what they share with me from their dossier (counted in SQL) and where
+    they stand in the gesprekscyclus this school year (a fixed number of queries for the whole page)."""
+    actor = request.actor
+    members = team_members_with_shares_for(actor=actor)
     page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tenancy/team.html", {"page": page})
+    employments = list(page.object_list)
+    statuses = team_cycle_status_for(actor=actor, employments=employments, today=timezone.localdate())
+    plan_url = reverse("conversations:plan")
+    # One reverse for the page, not one per conversation: the id is put into the pattern's place.
+    placeholder = UUID(int=0)
+    detail_url = reverse("conversations:detail", kwargs={"conversation_id": placeholder})
+    # One column per kind of conversation that occurs in the cycles on this page, in the kinds' order.
+    present = {status.kind for steps in statuses.values() for status in steps}
+    kinds = [(kind, label) for kind, label in ConversationKind.choices if kind in present]
+    rows = []
+    for employment in employments:
+        cells: dict[str, CycleCell] = {}
+        for status in statuses.get(employment.pk, []):
+            url = plan = None
+            if status.conversation_id is not None:
+                url = detail_url.replace(str(placeholder), str(status.conversation_id))
+            elif status.status in (DUE, OVERDUE):
+                plan = f"{plan_url}?{urlencode({'employment': employment.pk, 'kind': status.kind})}"
+            cells[status.kind] = CycleCell(status, url, plan)
+        rows.append((employment, [cells.get(kind) for kind, _label in kinds]))
+    context = {"page": page, "rows": rows, "kinds": kinds, "has_cycle": bool(kinds)}
+    return render(request, "tenancy/team.html", context)
 
 
 @require_safe

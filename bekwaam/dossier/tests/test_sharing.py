@@ -594,7 +594,9 @@ def test_it_shows_my_team_of_40_in_a_fixed_number_of_queries(world: Any) -> None
     assert len(response.context["page"]) == 42  # 40, the teacher and the colleague
     assert "Teamlid039" in response.content.decode()
     assert len(few) == len(many)
-    assert len(many) <= 10  # session and actor, then the page and its count: the share counts are subqueries
+    # Session and actor, then the page and its count: the share counts are subqueries. + 1: the conversation
+    # cycle's steps (this board has none, so nothing more; with a cycle + 3, tenancy/tests/test_queries.py).
+    assert len(many) <= 11
 
 
 @pytest.mark.parametrize(

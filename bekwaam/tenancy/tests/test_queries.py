@@ -20,9 +20,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bekwaam.audit.models import AccessLog
+from bekwaam.conversations.models import Conversation
+from bekwaam.conversations.services.setup import conversation_defaults_install
 from bekwaam.dossier.models import Action, DevelopmentPlan, Evidence, Goal, Reflection, SelfAssessment
 from bekwaam.frameworks.models import FrameworkVersion
 from bekwaam.frameworks.tests.factories import framework_version_build
+from bekwaam.lib.dates import school_year_of
 from bekwaam.tenancy.models import Employment, Role
 from bekwaam.tenancy.tests.factories import (
     BoardFactory,
@@ -94,11 +97,29 @@ def teacher_employments(world: Any, start: int, count: int) -> list[str]:
 
 
 def team_members(world: Any, start: int, count: int) -> list[str]:
+    """People led by the manager, each with a conversation history: the cycle column reads it in bulk."""
+    conversation_defaults_install(board_id=world.board_a.pk)
     team = TeamFactory(school=world.school_a)
     names = []
+    today = timezone.localdate()
+    year = school_year_of(today)
     for number in range(start, start + count):
         person = _person(number, "team")
-        EmploymentFactory(person=person, school=world.school_a, team=team, manager=world.manager)
+        employment = EmploymentFactory(person=person, school=world.school_a, team=team, manager=world.manager)
+        common = {
+            "board": world.board_a, "school": world.school_a, "employment": employment, "employee": person,
+            "manager": world.manager,
+        }  # fmt: skip
+        for kind, school_year in (("development", year - 1), ("appraisal", year - 2)):
+            scheduled = datetime.datetime(school_year, 10, 1, 10, tzinfo=datetime.UTC)
+            Conversation.objects.create(
+                **common, kind=kind, school_year=school_year, scheduled_at=scheduled, state="signed",
+                signed_at=scheduled,
+            )  # fmt: skip
+        Conversation.objects.create(
+            **common, kind="performance", school_year=year, state="planned",
+            scheduled_at=timezone.now() + datetime.timedelta(days=number + 1),
+        )  # fmt: skip
         names.append(person.family_name)
     return names
 
@@ -179,7 +200,8 @@ PAGES: dict[str, Page] = {
     "school detail": Page("administrator", lambda w: f"/board/schools/{w.school_a.pk}/", school_staff, ceiling=12),
     "person list": Page("administrator", lambda w: "/board/people/", people, ceiling=13),
     "person detail": Page("administrator", lambda w: f"/board/people/{w.teacher.pk}/", teacher_employments, ceiling=14),
-    "team": Page("manager", lambda w: "/team/", team_members, ceiling=11),
+    # + 3 for the conversation cycle column: the cycles' steps, last signed per kind, this year's conversations.
+    "team": Page("manager", lambda w: "/team/", team_members, ceiling=14),
     "provider home": Page("assessor", lambda w: "/provider/", provider_staff, ceiling=11),
     "platform home": Page("operator", lambda w: "/platform/", boards_and_providers, ceiling=10),
     "provider staff": Page("operator", lambda w: f"/platform/providers/{w.provider.pk}/", provider_staff, ceiling=10),
