@@ -32,9 +32,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from bench.generate_conversations import generate_conversations
 from bench.generate_dossier import generate_dossiers
+from bench.generate_feedback import generate_feedback
 
-GENERATOR_VERSION = 5  # 4: dossiers (issue 3); 5: ANALYZE after generating
+# 4: dossiers (issue 3); 5: ANALYZE after generating; 6: five years of conversations and the cycle (issue 4);
+# 7: a 360° round with 30 answers for the teacher persona
+GENERATOR_VERSION = 7
 SEED = 20260101
 DOMAIN = "bench.bekwaam.nl"
 PASSWORD = "bench-password-not-secret"  # noqa: S105  (generated test people only)
@@ -91,6 +95,9 @@ STAFF_FUNCTIONS = ("internal_supervisor", "teaching_assistant", "teaching_assist
     "teacher",
 ) * 16
 TEACHER_POSITION = 5  # the teacher persona: position 5 of the first school
+# "Mijn team" of the manager persona (the first school's director): its 39 staff and the teacher of the last
+# school who also works there (position 25). Checked when generating, so the timed team stays this size.
+MANAGER_TEAM_SIZE = 40
 
 
 @dataclass
@@ -200,6 +207,7 @@ def ensure_dataset(*, fresh: bool = False, log: Any = print) -> Dataset:
 def dataset_counts() -> dict[str, int]:
     from bekwaam.audit.models import AccessLog
     from bekwaam.audit.models import ChangeEntry as LogEntry
+    from bekwaam.conversations.models import Conversation
     from bekwaam.dossier.models import DevelopmentPlan, Evidence, SelfAssessment
     from bekwaam.tenancy.models import Board, Employment, RoleGrant, School, Team
 
@@ -219,6 +227,7 @@ def dataset_counts() -> dict[str, int]:
             "measurements": SelfAssessment.objects.count(),
             "development_plans": DevelopmentPlan.objects.count(),
             "evidence": Evidence.objects.count(),
+            "conversations": Conversation.objects.count(),
         }
 
 
@@ -335,6 +344,21 @@ def _board(
                     )
                 )
     return board, school_rows, leaders
+
+
+def _check_manager_team(leader: Any, employments: list[Any]) -> None:
+    """The manager persona leads MANAGER_TEAM_SIZE active employments (as tenancy.selectors.team_members_for counts)."""
+    today = timezone.localdate()
+    school_id = next(e.school_id for e in employments if e.person_id == leader.id)
+    team = [
+        e
+        for e in employments
+        if e.person_id != leader.id
+        and e.start_date <= today
+        and (e.end_date is None or e.end_date >= today)
+        and (e.manager_id == leader.id or e.school_id == school_id)
+    ]
+    assert len(team) == MANAGER_TEAM_SIZE, f"the manager persona leads {len(team)}, not {MANAGER_TEAM_SIZE}"
 
 
 def _log_entries(
@@ -508,6 +532,22 @@ def generate() -> None:
             ),
         )  # fmt: skip
         generate_dossiers(rng, new_id, board=main, employments=main_employments)
+        _check_manager_team(main_leaders[0], main_employments)
+        generate_conversations(rng, new_id, board=main, employments=main_employments)
+        # The teacher persona's 360° round with 30 answers, from their leidinggevende and their school.
+        teacher_employment = next(e for e in main_employments if e.person.email == PERSONA_EMAILS["teacher"])
+        schoolmates = [
+            e.person
+            for e in main_employments
+            if e.school_id == teacher_employment.school_id and e.person_id != teacher_employment.person_id
+        ]
+        generate_feedback(
+            rng,
+            new_id,
+            board=main,
+            owner=teacher_employment.person,
+            raters=[teacher_employment.manager, *[p for p in schoolmates if p != teacher_employment.manager]],
+        )
         AccessLog.objects.bulk_create(
             _access_logs(rng, board=main, actors=[administrator, *main_leaders[:10]], people=main_people,
                          count=ACCESS_LOG_ENTRIES)

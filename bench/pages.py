@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django_scopes import scopes_disabled
 
 from bench.generate import MAIN_AUTHORITY, PERSONA_EMAILS, brin
+from bench.generate_feedback import TITLE as FEEDBACK_TITLE
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,11 @@ class World:
     board: Any
     school: Any
     person: Any
+    feedback_round: Any
 
 
 def load_world() -> World:
+    from bekwaam.feedback.models import FeedbackRound
     from bekwaam.tenancy.models import Board, School
 
     with scopes_disabled():
@@ -38,6 +41,7 @@ def load_world() -> World:
             # A school in the middle of the list, and the teacher persona as the person to open.
             school=School.objects.get(board=board, brin=brin(42, "BA")),
             person=people[PERSONA_EMAILS["teacher"]],
+            feedback_round=FeedbackRound.objects.get(owner=people[PERSONA_EMAILS["teacher"]], title=FEEDBACK_TITLE),
         )
 
 
@@ -69,6 +73,10 @@ PAGES: list[Page] = [
     Page("teacher", "/dossier/plans/", "development plans"),
     Page("teacher", "/dossier/coverage/", "coverage map"),
     Page("teacher", "/dossier/privacy/", "privacy"),
+    Page("teacher", "/conversations/", "conversations"),
+    Page("teacher", "/feedback/", "feedback rounds"),
+    Page("teacher", lambda w: f"/feedback/{w.feedback_round.pk}/report/", "360° report (30 answers)"),
+    Page("manager", "/conversations/", "conversations of the team"),
     Page("assessor", "/provider/", "provider home"),
     Page("coach", "/provider/", "provider home"),
     Page("operator", "/platform/", "platform"),

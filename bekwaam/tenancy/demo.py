@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from bekwaam.accounts.models import Person
@@ -259,4 +260,30 @@ def seed_demo() -> list[DemoLogin]:
         from bekwaam.dossier.demo import seed_dossier_demo
 
         seed_dossier_demo(board=board, teacher=Person.objects.get(email=f"leerkracht@{DEMO_DOMAIN}"))
+
+        from bekwaam.conversations.demo import seed_conversations_demo
+
+        teacher = Person.objects.get(email=f"leerkracht@{DEMO_DOMAIN}")
+        leader = Person.objects.get(email=f"schoolleider@{DEMO_DOMAIN}")
+        team = list(
+            Person.objects.filter(employments__manager=leader, employments__board=board)
+            .exclude(pk=teacher.pk)
+            .order_by("family_name", "given_name")
+            .distinct()[:1]
+        )
+        seed_conversations_demo(board=board, manager=leader, employees=[teacher, *team], today=timezone.localdate())
+
+        from bekwaam.feedback.demo import seed_feedback_demo
+
+        colleagues = list(
+            Person.objects.filter(
+                employments__school=schools[0], employments__function=Function.TEACHER, employments__board=board
+            )
+            .exclude(pk=teacher.pk)
+            .order_by("email")
+            .distinct()[:6]
+        )
+        seed_feedback_demo(
+            board=board, owner=teacher, colleagues=colleagues, manager=leader, today=timezone.localdate()
+        )
     return logins

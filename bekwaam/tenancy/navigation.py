@@ -25,17 +25,25 @@ class NavItem:
 _ITEMS: tuple[tuple[str, NavItem], ...] = (
     (roles.VIEW_DOSSIER, NavItem(_("My dossier"), "dossier:overview")),
     (roles.VIEW_TEAM, NavItem(_("My team"), "tenancy:team")),
+    (roles.VIEW_DOSSIER, NavItem(_("Conversations"), "conversations:list")),
+    (roles.VIEW_TEAM, NavItem(_("Conversations"), "conversations:list")),
+    (roles.VIEW_DOSSIER, NavItem(_("360° feedback"), "feedback:round-list")),
     (roles.VIEW_BOARD, NavItem(_("Schools"), "tenancy:board-home")),
     (roles.VIEW_PEOPLE, NavItem(_("People"), "tenancy:person-list")),
     (roles.IMPORT_STAFF, NavItem(_("Import"), "tenancy:import-upload")),
     (roles.MANAGE_FRAMEWORKS, NavItem(_("Frameworks"), "frameworks:framework-list")),
+    (roles.MANAGE_CONVERSATIONS, NavItem(_("Conversation cycle"), "conversations:setup")),
     (roles.VIEW_AUDIT, NavItem(_("Audit log"), "audit:change-list")),
     (roles.VIEW_PROVIDER, NavItem(_("Coaches and assessors"), "tenancy:provider-home")),
 )
 
 
 def navigation_for(actor: Actor) -> list[NavItem]:
-    items = [item for permission, item in _ITEMS if actor.has_permission(permission)]
+    items: list[NavItem] = []
+    for permission, item in _ITEMS:
+        # An item may be reached through more than one permission (conversations: own, or as leidinggevende).
+        if actor.has_permission(permission) and item not in items:
+            items.append(item)
     if actor.is_operator:
         items.append(NavItem(_("Platform"), "tenancy:operator-home"))
     return items
