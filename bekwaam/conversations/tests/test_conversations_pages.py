@@ -163,7 +163,9 @@ def test_it_says_so_when_the_manager_leads_nobody(world: Any, client_for: Any) -
     response = client_for(world.manager).get(reverse("conversations:plan"))
     assert response.status_code == 200
     assert not response.context["has_team"]
-    assert b"You lead nobody" in response.content
+    with translation.override("nl"):
+        message = gettext("You lead nobody at this board now, so there is nobody to plan a conversation with.")
+    assert message in response.content.decode()
 
 
 def test_it_moves_a_conversation_and_refuses_the_past(world: Any, client_for: Any) -> None:
