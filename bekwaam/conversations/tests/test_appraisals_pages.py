@@ -163,6 +163,20 @@ def test_it_takes_back_a_put_forward_appraisal_and_signs_last(world: Any, client
 # --- the medewerker ---------------------------------------------------------------------------------------
 
 
+def test_it_hands_back_the_reaction_typed_while_the_appraisal_was_taken_back(
+    world: Any, client_for: Any, conversation: Any
+) -> None:
+    appraisal = appraisal_in(conversation, AppraisalState.PUT_FORWARD)
+    english(client_for(world.manager)).post(url("appraisal-withdraw", conversation))
+    teacher = english(client_for(world.teacher))
+    response = teacher.post(url("appraisal-reaction", conversation), {"reaction": "Mijn lange reactie"}, follow=True)
+    assert "Your text has not been saved. This is what you typed, to copy: Mijn lange reactie" in messages_of(response)
+    appraisal.refresh_from_db()
+    assert (appraisal.state, appraisal.employee_reaction) == (AppraisalState.DRAFT, "")
+    # A GET still finds nothing: the draft is not the medewerker's to see.
+    assert teacher.get(url("appraisal-reaction", conversation)).status_code == 404
+
+
 def test_it_shows_the_medewerker_in_preparation_and_nothing_more(
     world: Any, client_for: Any, conversation: Any
 ) -> None:

@@ -255,7 +255,10 @@ def test_it_signs_and_refuses_the_second_tab_with_a_message(world: Any, client_f
     response = teacher.post(url, {"verdict": Verdict.SEEN, "reaction": "Mijn kant"}, follow=True)
     assert messages_of(response) == [dutch("You have signed. Your manager signs next.")]
     response = teacher.post(url, {"verdict": Verdict.AGREED, "reaction": "Toch akkoord"}, follow=True)
-    assert messages_of(response) == [dutch("You have signed this already (perhaps in another tab).")]
+    assert messages_of(response) == [
+        dutch("Your text has not been saved. This is what you typed, to copy: %(text)s", text="Toch akkoord"),
+        dutch("You have signed this already (perhaps in another tab)."),
+    ]
     signature = Signature.objects.get(conversation=conversation, role=SignerRole.EMPLOYEE)
     assert signature.verdict == Verdict.SEEN
     assert Conversation.objects.get().employee_reaction == "Mijn kant"
@@ -267,6 +270,22 @@ def test_it_signs_and_refuses_the_second_tab_with_a_message(world: Any, client_f
     response = manager.post(url, follow=True)
     assert messages_of(response) == [dutch("You have signed this already (perhaps in another tab).")]
     assert Conversation.objects.get().state == ConversationState.SIGNED
+
+
+def test_it_hands_back_the_reaction_typed_while_the_report_was_taken_back(world: Any, client_for: Any) -> None:
+    conversation = conversation_build(world, ConversationState.WITH_EMPLOYEE)
+    client_as(world.manager).post(reverse("conversations:report-reopen", args=[conversation.pk]))
+    assert Conversation.objects.get().state == ConversationState.REPORTING
+    teacher = client_for(world.teacher)
+    for name, data in (
+        ("sign", {"verdict": Verdict.SEEN, "reaction": "Lang nagedacht"}),
+        ("reaction", {"reaction": "Lang nagedacht"}),
+    ):
+        response = teacher.post(reverse(f"conversations:{name}", args=[conversation.pk]), data, follow=True)
+        kept = dutch("Your text has not been saved. This is what you typed, to copy: %(text)s", text="Lang nagedacht")
+        assert kept in messages_of(response), name
+    assert Conversation.objects.get().employee_reaction == ""
+    assert not Signature.objects.exists()
 
 
 def test_it_saves_the_reaction_without_signing(world: Any, client_for: Any) -> None:

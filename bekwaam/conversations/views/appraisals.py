@@ -54,6 +54,7 @@ from bekwaam.conversations.selectors.appraisals import (
     board_state_choices,
 )
 from bekwaam.conversations.services import appraisals as services
+from bekwaam.conversations.views import typed_text_kept
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.lib.states import TransitionRefusedError
 from bekwaam.tenancy.policy import ActorRequest, actor_view, authorize
@@ -217,7 +218,17 @@ def appraisal_reaction(request: ActorRequest, conversation_id: UUID) -> HttpResp
     actor = request.actor
     conversation, role = _conversation(request, conversation_id)
     authorize(actor, "conversations.act_as_employee", conversation)
-    appraisal = appraisal_get_for(actor=actor, conversation=conversation, role=role)
+    try:
+        appraisal = appraisal_get_for(actor=actor, conversation=conversation, role=role)
+    except Http404:
+        if request.method != "POST":
+            raise
+        # Taken back while the medewerker was writing: the draft is not theirs to see, their text is.
+        typed_text_kept(request, typed=request.POST.get("reaction", ""))
+        messages.error(
+            request, _("Your manager has taken the appraisal back; you can react once it is put forward again.")
+        )
+        return redirect(_detail_url(conversation))
     if request.method != "POST":
         return _appraisal_page(request, conversation, role)
     form = AppraisalReactionForm(request.POST)
@@ -225,6 +236,7 @@ def appraisal_reaction(request: ActorRequest, conversation_id: UUID) -> HttpResp
         try:
             services.appraisal_react(actor=actor, appraisal=appraisal, reaction=form.cleaned_data["reaction"])
         except TransitionRefusedError as error:
+            typed_text_kept(request, typed=form.cleaned_data["reaction"], stored=appraisal.employee_reaction)
             return _refused(request, conversation, error)
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -54,6 +54,7 @@ from bekwaam.conversations.selectors.conversations import (
     waiting_for,
 )
 from bekwaam.conversations.services import conversations as services
+from bekwaam.conversations.views import typed_text_kept
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.tenancy.policy import ActorRequest, actor_view, authorize
 
@@ -393,6 +394,7 @@ def reaction(request: ActorRequest, conversation_id: UUID) -> HttpResponse:
                 actor=request.actor, conversation=conversation, reaction=form.cleaned_data["reaction"]
             )
         except ValidationError as error:
+            typed_text_kept(request, typed=form.cleaned_data["reaction"], stored=conversation.employee_reaction)
             return _refused(request, conversation, error, "sign")
         messages.success(request, _("Your reaction has been saved. Your manager reads it once you have signed."))
         return _detail(conversation, "sign")
@@ -422,11 +424,13 @@ def sign(request: ActorRequest, conversation_id: UUID) -> HttpResponse:
                 reaction=form.cleaned_data["reaction"],
             )
         except ValidationError as error:
+            typed_text_kept(request, typed=form.cleaned_data["reaction"], stored=conversation.employee_reaction)
             return _refused(request, conversation, error, "signatures")
         messages.success(request, _("You have signed. Your manager signs next."))
         return _detail(conversation, "signatures")
     if conversation.state != ConversationState.WITH_EMPLOYEE:
         # No form to show the error at any more (a stale page): say what happened instead.
+        typed_text_kept(request, typed=request.POST.get("reaction", ""), stored=conversation.employee_reaction)
         return _refused(
             request,
             conversation,
@@ -490,6 +494,7 @@ def addendum_sign(request: ActorRequest, conversation_id: UUID, addendum_id: UUI
                 reaction=form.cleaned_data["reaction"],
             )
         except ValidationError as error:
+            typed_text_kept(request, typed=form.cleaned_data["reaction"], stored=addendum.employee_reaction)
             return _refused(request, conversation, error, anchor)
         messages.success(request, _("You have signed the addendum. Your manager signs next."))
         return _detail(conversation, anchor)
