@@ -18,7 +18,6 @@ from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,10 +50,10 @@ from bekwaam.conversations.selectors.appraisals import appraisal_section_for
 from bekwaam.conversations.selectors.conversations import conversation_page_for
 from bekwaam.conversations.selectors.setup import forms_for
 from bekwaam.conversations.services import signature_add, state_move
-from bekwaam.dossier.models import DevelopmentPlan, Goal
+from bekwaam.dossier.models import Goal
 from bekwaam.dossier.services import plans
 from bekwaam.frameworks.models import ScaleLevel
-from bekwaam.lib.dates import school_year_bounds, school_year_label, school_year_of
+from bekwaam.lib.dates import school_year_label, school_year_of
 from bekwaam.lib.pdf import pdf_render
 from bekwaam.lib.states import StateMachine, TransitionRefusedError
 from bekwaam.tenancy.context import Actor
@@ -755,27 +754,6 @@ def addendum_manager_sign(*, actor: Actor, addendum: Addendum) -> Signature:
 # --- agreements to the POP --------------------------------------------------------------------------
 
 
-def _agreements_plan(actor: Actor) -> DevelopmentPlan:
-    """The POP an agreement goes into: the actor's current plan (running today, the latest started), or
-    else a new one for the rest of this school year."""
-    today = timezone.localdate()
-    current = (
-        DevelopmentPlan.objects.filter(board_id=actor.board_pk, person=actor.person, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .order_by("-starts_on", "-created_at")
-        .first()
-    )
-    if current is not None:
-        return current
-    year = school_year_of(today)
-    return plans.plan_create(
-        actor=actor,
-        title=_("Agreements from conversations %(year)s") % {"year": school_year_label(year)},
-        starts_on=today,
-        ends_on=school_year_bounds(year)[1],
-    )
-
-
 def agreement_goal_create(*, actor: Actor, agreement: Agreement) -> Goal:
     """The medewerker turns an agreement of a report put forward to them into a goal in their POP, once:
     a second click (or tab) returns the goal made the first time."""
@@ -790,7 +768,10 @@ def agreement_goal_create(*, actor: Actor, agreement: Agreement) -> Goal:
         state = Conversation.objects.filter(pk=conversation.pk).values_list("state", flat=True).get()
         if state not in REPORT_OUT:
             raise TransitionRefusedError(_("An agreement becomes a goal once the report has been put forward to you."))
-        plan = _agreements_plan(actor)
+        year = school_year_label(school_year_of(timezone.localdate()))
+        plan, _created = plans.plan_current_or_create(
+            actor=actor, title=_("Agreements from conversations %(year)s") % {"year": year}
+        )
         held_on = timezone.localdate(conversation.scheduled_at).strftime("%d-%m-%Y")
         goal = plans.goal_create(
             actor=actor,

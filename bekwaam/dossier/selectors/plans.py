@@ -68,6 +68,17 @@ def action_is_overdue(action: Action, *, today: datetime.date) -> bool:
 # --- own items -------------------------------------------------------------------------------------
 
 
+def current_plan_for(*, actor: Actor) -> DevelopmentPlan | None:
+    """The actor's own plan that runs today (the latest started, when several do), or None."""
+    today = timezone.localdate()
+    return (
+        DevelopmentPlan.objects.filter(board_id=actor.board_pk, person=actor.person, starts_on__lte=today)
+        .exclude(ends_on__lt=today)
+        .order_by("-starts_on", "-created_at")
+        .first()
+    )
+
+
 def plan_list_for(*, actor: Actor) -> QuerySet[DevelopmentPlan]:
     """The actor's own plans, newest first, with counts of goals, done goals and overdue goals and actions."""
     today = timezone.localdate()

@@ -27,8 +27,9 @@ from bekwaam.dossier.models import (
     Phase,
     SelfAssessment,
 )
-from bekwaam.dossier.selectors.plans import PHASE_ORDER, goal_version_ids_for
+from bekwaam.dossier.selectors.plans import PHASE_ORDER, current_plan_for, goal_version_ids_for
 from bekwaam.frameworks.models import Competence
+from bekwaam.lib.dates import school_year_bounds, school_year_of
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.policy import authorize
 
@@ -102,6 +103,18 @@ def plan_create(
             )
             goal.competences.set([competence])
     return plan
+
+
+def plan_current_or_create(*, actor: Actor, title: str) -> tuple[DevelopmentPlan, bool]:
+    """The plan a goal from elsewhere (a conversation, a feedback report) goes into: the actor's plan that runs
+    today, or a new one titled `title` for the rest of the school year. Returns the plan and whether it is new."""
+    current = current_plan_for(actor=actor)
+    if current is not None:
+        return current, False
+    today = timezone.localdate()
+    return plan_create(
+        actor=actor, title=title, starts_on=today, ends_on=school_year_bounds(school_year_of(today))[1]
+    ), True
 
 
 def plan_update(

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bekwaam.accounts.models import Person
-from bekwaam.dossier.models import DevelopmentPlan, Goal
+from bekwaam.dossier.models import Goal
 from bekwaam.dossier.selectors.plans import goal_version_ids_for
 from bekwaam.dossier.selectors.sharing import managers_for, works_at_board
-from bekwaam.dossier.services.plans import goal_create, plan_create
+from bekwaam.dossier.services.plans import goal_create, plan_current_or_create
 from bekwaam.feedback.models import (
     FeedbackQuestion,
     FeedbackRound,
@@ -29,7 +29,7 @@ from bekwaam.feedback.models import (
     ShareAudience,
 )
 from bekwaam.frameworks.models import Competence
-from bekwaam.lib.dates import school_year_bounds, school_year_label, school_year_of
+from bekwaam.lib.dates import school_year_label, school_year_of
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.policy import authorize
 
@@ -88,17 +88,6 @@ class GoalFromReport:
     plan_created: bool
 
 
-def current_plan_for(*, actor: Actor) -> DevelopmentPlan | None:
-    """The actor's plan that runs today (the latest started, when several do), or None."""
-    today = timezone.localdate()
-    return (
-        DevelopmentPlan.objects.filter(board_id=actor.board_pk, person=actor.person, starts_on__lte=today)
-        .exclude(ends_on__lt=today)
-        .order_by("-starts_on", "-created_at")
-        .first()
-    )
-
-
 def goal_from_report(*, actor: Actor, round_: FeedbackRound, competence: Competence) -> GoalFromReport:
     """A POP goal "Grow in: <competence>" in the owner's current plan, or in a new plan for this school year.
 
@@ -114,16 +103,8 @@ def goal_from_report(*, actor: Actor, round_: FeedbackRound, competence: Compete
     ).exists():
         raise ValidationError(_("This competence is not part of the round."))
     with transaction.atomic():
-        plan = current_plan_for(actor=actor)
-        plan_created = plan is None
-        if plan is None:
-            year = school_year_of(timezone.localdate())
-            plan = plan_create(
-                actor=actor,
-                title=_("Development plan %(year)s") % {"year": school_year_label(year)},
-                starts_on=timezone.localdate(),
-                ends_on=school_year_bounds(year)[1],
-            )
+        year = school_year_label(school_year_of(timezone.localdate()))
+        plan, plan_created = plan_current_or_create(actor=actor, title=_("Development plan %(year)s") % {"year": year})
         linked = competence.version_id in goal_version_ids_for(actor=actor, source=plan.source_assessment)
         goal = goal_create(
             actor=actor,
