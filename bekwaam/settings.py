@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "bekwaam.notifications",
     "bekwaam.conversations",
     "bekwaam.feedback",
+    "bekwaam.observations",
+    "bekwaam.quality",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -250,6 +252,11 @@ SIGNATURE_REMINDER_DAYS = env_int("SIGNATURE_REMINDER_DAYS", 7)
 FEEDBACK_MIN_GROUP_SIZE = env_int("FEEDBACK_MIN_GROUP_SIZE", 3)
 if FEEDBACK_MIN_GROUP_SIZE < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP_SIZE must be at least 2: one answer alone is never anonymous.")
+# School and board pages show a figure about people only for groups of at least this many (lesson-visit team
+# reports for viewers who may not see every visit; the insights pages of issue 7). Smaller groups are withheld.
+AGGREGATE_MIN_GROUP_SIZE = env_int("AGGREGATE_MIN_GROUP_SIZE", 5)
+if AGGREGATE_MIN_GROUP_SIZE < 2:
+    raise ImproperlyConfigured("AGGREGATE_MIN_GROUP_SIZE must be at least 2: one person alone is never anonymous.")
 # Asynchronous bounce reports (a mail provider's webhook) are accepted with this bearer token; empty: off.
 BOUNCE_WEBHOOK_TOKEN = env_str("BOUNCE_WEBHOOK_TOKEN", "")
 

@@ -33,6 +33,8 @@ urlpatterns = [
     path("conversations/", include("bekwaam.conversations.urls")),
     path("feedback/", include("bekwaam.feedback.urls")),
     path("notifications/", include("bekwaam.notifications.urls")),
+    path("observations/", include("bekwaam.observations.urls")),
+    path("quality/", include("bekwaam.quality.urls")),
     path("audit/", include("bekwaam.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -24,6 +24,18 @@ class Audience(models.TextChoices):
     SCHOOL_LEADERS = "school_leaders", _("School leaders")
 
 
+class FrameworkKind(models.TextChoices):
+    """What a framework is used for: competences (nulmeting, POP, portfolio) or observing lessons (kijkwijzer).
+
+    A kijkwijzer is versioned and edited like any framework (decision 0007): its domains are the
+    observation domains, its "competences" the items scored in the classroom, its indicators the
+    optional look-fors, and its scale the observation scale.
+    """
+
+    COMPETENCES = "competences", _("Competence framework")
+    OBSERVATION = "observation", _("Lesson observation instrument (kijkwijzer)")
+
+
 class Framework(BoardTagged, models.Model):
     """One framework of a board, e.g. the bekwaamheidseisen; its content lives in its versions."""
 
@@ -33,6 +45,7 @@ class Framework(BoardTagged, models.Model):
     slug = models.SlugField(_("code"), max_length=64)
     name = models.CharField(_("name"), max_length=200)
     audience = models.CharField(_("for"), max_length=32, choices=Audience.choices, default=Audience.TEACHERS)
+    kind = models.CharField(_("kind"), max_length=16, choices=FrameworkKind.choices, default=FrameworkKind.COMPETENCES)
     source = models.TextField(_("source"), blank=True)
     # The shipped file this framework was adopted from ("teacher-competences"), empty for the board's own.
     shipped_as = models.CharField(max_length=64, blank=True)

@@ -14,6 +14,7 @@ from bekwaam.frameworks.models import (
     Competence,
     Domain,
     Framework,
+    FrameworkKind,
     FrameworkVersion,
     Indicator,
     ScaleLevel,
@@ -197,3 +198,22 @@ def framework_export_for(*, actor: Actor, framework: Framework) -> dict[str, Any
 def framework_has_published(*, framework: Framework) -> bool:
     """True when the framework has at least one published version (something to export or measure)."""
     return FrameworkVersion.objects.filter(framework=framework, status=VersionStatus.PUBLISHED).exists()
+
+
+def observation_instruments(*, board_id: int) -> QuerySet[FrameworkVersion]:
+    """The kijkwijzers a visit can be scored with: the latest published version of each observation framework."""
+    latest = (
+        FrameworkVersion.objects.filter(framework=OuterRef("framework"), status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    return (
+        FrameworkVersion.objects.filter(
+            board_id=board_id,
+            framework__kind=FrameworkKind.OBSERVATION,
+            status=VersionStatus.PUBLISHED,
+            pk=Subquery(latest),
+        )
+        .select_related("framework")
+        .order_by("framework__name")
+    )

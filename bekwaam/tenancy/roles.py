@@ -17,6 +17,10 @@ VIEW_DOSSIER = "dossier.view_own"
 VIEW_AUDIT = "audit.view_board_log"
 MANAGE_FRAMEWORKS = "frameworks.manage"
 MANAGE_CONVERSATIONS = "conversations.manage"
+OBSERVE_LESSONS = "observations.observe"  # plans and scores lesson visits of others
+VIEW_QUALITY = "quality.view"  # every school's quality records and the board's grid
+MANAGE_QUALITY = "quality.manage"  # records judgements, inspections, visits and plans at every school
+SCHOOL_QUALITY = "quality.school"  # a schoolleider: the quality records of the schools they manage (grant)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
@@ -31,9 +35,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MANAGE_CONVERSATIONS,
         }
     ),
-    Role.BOARD_MEMBER: frozenset({VIEW_BOARD}),
-    Role.QUALITY_OFFICER: frozenset({VIEW_BOARD}),
-    Role.MANAGER: frozenset({VIEW_TEAM}),
+    Role.BOARD_MEMBER: frozenset({VIEW_BOARD, VIEW_QUALITY}),
+    Role.QUALITY_OFFICER: frozenset({VIEW_BOARD, VIEW_QUALITY, MANAGE_QUALITY, OBSERVE_LESSONS}),
+    Role.MANAGER: frozenset({VIEW_TEAM, OBSERVE_LESSONS, SCHOOL_QUALITY}),
     Role.COACH: frozenset({VIEW_PROVIDER}),
     Role.ASSESSOR: frozenset({VIEW_PROVIDER}),
     EMPLOYEE: frozenset({VIEW_DOSSIER}),

@@ -11,6 +11,7 @@ from bekwaam.frameworks.models import (
     Competence,
     Domain,
     Framework,
+    FrameworkKind,
     FrameworkVersion,
     Indicator,
     ScaleLevel,
@@ -32,11 +33,12 @@ def framework_version_build(
     scale: tuple[str, ...] = SCALE,
     published: bool = True,
     framework: Framework | None = None,
+    kind: str = FrameworkKind.COMPETENCES,
 ) -> FrameworkVersion:
     """A version with `domains` by `competences` by `indicators`; codes like D1, D1.C2, D1.C2.I1."""
     if framework is None:
         framework, _ = Framework.objects.get_or_create(
-            board=board, slug=slug, defaults={"name": name, "audience": audience}
+            board=board, slug=slug, defaults={"name": name, "audience": audience, "kind": kind}
         )
     number = (framework.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = FrameworkVersion.objects.create(
