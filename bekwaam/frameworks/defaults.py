@@ -1,4 +1,4 @@
-"""The frameworks Bekwaam ships (defaults/*.json): found by slug, read and checked once per process."""
+"""The frameworks and kijkwijzers Bekwaam ships (defaults/*.json): found by slug, read and checked once per process."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from bekwaam.frameworks import schema
+from bekwaam.frameworks.models import FrameworkKind
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
@@ -23,6 +24,15 @@ class ShippedFramework:
     audience: str
     source: str
     version_labels: tuple[str, ...]
+    kind: str  # FrameworkKind: a competence framework or a kijkwijzer
+
+    @property
+    def kind_label(self) -> str:
+        return str(FrameworkKind(self.kind).label)
+
+    @property
+    def is_kijkwijzer(self) -> bool:
+        return self.kind == FrameworkKind.OBSERVATION
 
 
 @cache
@@ -47,14 +57,15 @@ def shipped_frameworks() -> tuple[ShippedFramework, ...]:
                 audience=parsed.audience,
                 source=parsed.source,
                 version_labels=tuple(v.label for v in parsed.versions),
+                kind=parsed.kind,
             )
         )
     return tuple(sorted(found, key=lambda f: f.name))
 
 
-def shipped_slugs() -> tuple[str, ...]:
-    """The codes of the shipped frameworks."""
-    return tuple(f.slug for f in shipped_frameworks())
+def shipped_slugs(*, kind: str | None = None) -> tuple[str, ...]:
+    """The codes of the shipped frameworks (of one FrameworkKind when `kind` is given)."""
+    return tuple(f.slug for f in shipped_frameworks() if kind is None or f.kind == kind)
 
 
 def shipped_data(slug: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from bekwaam.frameworks import schema
-from bekwaam.frameworks.models import Audience, Domain, Framework, FrameworkVersion
+from bekwaam.frameworks.models import Audience, Domain, Framework, FrameworkKind, FrameworkVersion
 
 # Framework files are small (the shipped ones are some tens of kilobytes).
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
@@ -29,6 +29,18 @@ class FrameworkForm(forms.Form):
 
 
 class FrameworkCreateForm(FrameworkForm):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=FrameworkKind.choices,
+        initial=FrameworkKind.COMPETENCES,
+        widget=forms.RadioSelect,
+        # Optional in the POST: a form without it (an older page, a script) makes a competence framework.
+        required=False,
+        help_text=_(
+            "A competence framework is what staff measure themselves against and link their goals and evidence "
+            "to; a kijkwijzer is what lesson visits are scored with. The kind cannot be changed later."
+        ),
+    )
     slug = forms.CharField(
         label=_("Code"),
         required=False,
@@ -39,6 +51,11 @@ class FrameworkCreateForm(FrameworkForm):
             "Leave empty to derive it from the name."
         ),
     )
+
+    field_order = ("name", "kind", "audience", "source", "slug")
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or FrameworkKind.COMPETENCES)
 
 
 class ImportForm(forms.Form):
@@ -92,14 +109,22 @@ class ScaleLevelForm(forms.Form):
 
 
 class CodedForm(forms.Form):
-    """A form with a code; for a new part the code may be left empty (the next number is taken)."""
+    """A form with a code; for a new part the code may be left empty (the next number is taken).
 
-    def __init__(self, *args: Any, new: bool = False, **kwargs: Any) -> None:
+    `observation`: the part belongs to a kijkwijzer, and the form uses its words (items, look-fors).
+    """
+
+    def __init__(self, *args: Any, new: bool = False, observation: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if observation:
+            self.use_observation_words()
         if new:
             code = self.fields["code"]
             code.required = False
             code.help_text = _("Leave empty to number it after the last one.")
+
+    def use_observation_words(self) -> None:
+        """Relabel the fields for a kijkwijzer; the default keeps the competence framework's words."""
 
 
 class DomainForm(CodedForm):
@@ -121,6 +146,12 @@ class CompetenceForm(CodedForm):
         label=_("Description"), required=False, max_length=schema.MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def use_observation_words(self) -> None:
+        self.fields["code"].help_text = _(
+            "Unique within the version: reports and comparisons between versions match items by code."
+        )
+        self.fields["name"].help_text = _("What the observer scores, for example: Gives a clear explanation.")
+
 
 class CompetenceEditForm(CompetenceForm):
     domain = forms.ModelChoiceField(label=_("Domain"), queryset=Domain.objects.none(), empty_label=None)
@@ -131,10 +162,19 @@ class CompetenceEditForm(CompetenceForm):
             version=version, board_id=version.board_id
         ).order_by("position", "code")
 
+    def use_observation_words(self) -> None:
+        super().use_observation_words()
+        self.fields["domain"].label = _("Observation domain")
+
 
 class IndicatorForm(CodedForm):
     code = forms.CharField(label=_("Code"), max_length=schema.CODE_MAX)
     text = forms.CharField(label=_("Text"), max_length=schema.MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def use_observation_words(self) -> None:
+        self.fields["text"].help_text = _(
+            "Something an observer can see in the lesson: an example of good practice, not a checklist item."
+        )
 
 
 class MoveForm(forms.Form):

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.utils.translation import gettext as _
 
-from bekwaam.frameworks.models import Audience
+from bekwaam.frameworks.models import Audience, FrameworkKind
 
 SCHEMA = "bekwaam.framework"
 SCHEMA_VERSION = 1
@@ -81,6 +81,8 @@ class FrameworkData:
     audience: str
     source: str = ""
     versions: list[VersionData] = field(default_factory=list)
+    # "competences" (a competence framework) or "observation" (a kijkwijzer); optional in a file.
+    kind: str = FrameworkKind.COMPETENCES.value
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -199,6 +201,7 @@ def parse(data: Any, *, complete: bool = True) -> FrameworkData:
     `complete` applies the publish rules to every version (at least one scale level and one domain,
     a competence in every domain, an indicator in every competence): shipped files and JSON imports
     become published versions. A converted Mahara matrix becomes a draft and is checked without them.
+    A kijkwijzer ("kind": "observation") scores its items, not their look-fors: look-fors are optional.
     """
     reader = _Reader()
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
@@ -219,7 +222,7 @@ def parse(data: Any, *, complete: bool = True) -> FrameworkData:
         )
     # Checked only now: unknown fields of a newer format are that format's, not mistakes in this one.
     top: dict[str, Any] = data
-    reader.obj(top, "", {"schema", "schema_version", "slug", "name", "audience", "source", "versions"})
+    reader.obj(top, "", {"schema", "schema_version", "slug", "name", "audience", "kind", "source", "versions"})
 
     slug = reader.text(top, "slug", "", max_length=SLUG_MAX, required=True)
     if slug:
@@ -230,12 +233,24 @@ def parse(data: Any, *, complete: bool = True) -> FrameworkData:
     audience = reader.text(top, "audience", "", max_length=32, required=True)
     if audience and audience not in Audience.values:
         reader.error("audience", _("Must be one of: %(choices)s.") % {"choices": ", ".join(Audience.values)})
+    kind = reader.text(top, "kind", "", max_length=32, required=False) or FrameworkKind.COMPETENCES.value
+    if kind not in FrameworkKind.values:
+        reader.error(
+            "kind",
+            _(
+                "Unknown kind “%(kind)s”: use “competences” for a competence framework or “observation” for a "
+                "kijkwijzer (lesson observation instrument)."
+            )
+            % {"kind": kind},
+        )
     framework = FrameworkData(
         slug=slug,
         name=reader.text(top, "name", "", max_length=NAME_MAX, required=True),
         audience=audience,
         source=reader.text(top, "source", "", max_length=MAX_TEXT, required=False),
+        kind=kind,
     )
+    observation = kind == FrameworkKind.OBSERVATION
     raw_versions = reader.items(top, "versions", "", MAX_VERSIONS)
     if not raw_versions and "versions" in top:
         reader.error("versions", _("The file has no versions."))
@@ -243,7 +258,7 @@ def parse(data: Any, *, complete: bool = True) -> FrameworkData:
         reader.error("versions", _("This field is required."))
     previous_number = 0
     for v, raw in enumerate(raw_versions):
-        parsed = _version(reader, raw, f"versions[{v}]", complete=complete)
+        parsed = _version(reader, raw, f"versions[{v}]", complete=complete, observation=observation)
         if parsed is None:
             continue
         if parsed.number is not None:
@@ -258,7 +273,7 @@ def parse(data: Any, *, complete: bool = True) -> FrameworkData:
     return framework
 
 
-def _version(reader: _Reader, raw: Any, path: str, *, complete: bool) -> VersionData | None:
+def _version(reader: _Reader, raw: Any, path: str, *, complete: bool, observation: bool) -> VersionData | None:
     obj = reader.obj(raw, path, {"number", "label", "notes", "scale_name", "scale", "domains"})
     if obj is None:
         return None
@@ -307,9 +322,20 @@ def _version(reader: _Reader, raw: Any, path: str, *, complete: bool) -> Version
         reader.unique(domain_codes, domain.code, _join(where, "code"), _("domain code"))
         raw_competences = reader.items(domain_obj, "competences", where, MAX_COMPETENCES)
         if complete and not raw_competences:
-            reader.error(_join(where, "competences"), _("Every domain needs at least one competence."))
+            reader.error(
+                _join(where, "competences"),
+                _("Every observation domain needs at least one item.")
+                if observation
+                else _("Every domain needs at least one competence."),
+            )
         for c, raw_competence in enumerate(raw_competences):
-            competence = _competence(reader, raw_competence, f"{where}.competences[{c}]", complete, competence_codes)
+            competence = _competence(
+                reader,
+                raw_competence,
+                f"{where}.competences[{c}]",
+                complete and not observation,  # a kijkwijzer's look-fors are optional
+                competence_codes,
+            )
             if competence is not None:
                 domain.competences.append(competence)
                 competence_count += 1
@@ -322,7 +348,9 @@ def _version(reader: _Reader, raw: Any, path: str, *, complete: bool) -> Version
     return version
 
 
-def _competence(reader: _Reader, raw: Any, where: str, complete: bool, codes: dict[str, str]) -> CompetenceData | None:
+def _competence(
+    reader: _Reader, raw: Any, where: str, need_indicators: bool, codes: dict[str, str]
+) -> CompetenceData | None:
     obj = reader.obj(raw, where, {"code", "name", "description", "indicators"})
     if obj is None:
         return None
@@ -334,7 +362,7 @@ def _competence(reader: _Reader, raw: Any, where: str, complete: bool, codes: di
     # Competence codes identify a competence across the whole version (comparisons match on them).
     reader.unique(codes, competence.code, _join(where, "code"), _("competence code"))
     raw_indicators = reader.items(obj, "indicators", where, MAX_INDICATORS)
-    if complete and not raw_indicators:
+    if need_indicators and not raw_indicators:
         reader.error(
             _join(where, "indicators"),
             _("Every competence needs at least one indicator: indicators are what is rated."),
@@ -397,6 +425,7 @@ def framework_to_dict(framework: FrameworkData) -> dict[str, Any]:
         "slug": framework.slug,
         "name": framework.name,
         "audience": framework.audience,
+        "kind": framework.kind,
         "source": framework.source,
         "versions": [version_to_dict(v) for v in framework.versions],
     }

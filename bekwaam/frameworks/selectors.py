@@ -1,4 +1,4 @@
-"""Every read of competence frameworks a page needs, scoped to the actor's board (404 outside it)."""
+"""Every read of competence frameworks and kijkwijzers a page needs, scoped to the actor's board (404 outside it)."""
 
 from __future__ import annotations
 
@@ -172,6 +172,7 @@ def _framework_file(framework: Framework, versions: list[FrameworkVersion]) -> d
             slug=framework.slug,
             name=framework.name,
             audience=framework.audience,
+            kind=framework.kind,
             source=framework.source,
             versions=[_version_data(version_tree(version=v)) for v in versions],
         )

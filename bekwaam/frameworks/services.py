@@ -1,12 +1,16 @@
-"""Every write to competence frameworks: policy check, one transaction, and nothing half-written.
+"""Every write to competence frameworks and kijkwijzers: policy check, one transaction, nothing half-written.
+
+A kijkwijzer is a framework of kind "observation" (decision 0007): the same versions, editor, import
+and export; its items need no look-fors to be published, and its kind never changes once created.
 
 Versioning (docs/frameworks.md): a board's framework has numbered versions. A draft can be edited,
 published or deleted; a published version never changes again (every edit service refuses it) and
 cannot be deleted, because measurements point at it. "New version" copies the latest published
 version into a draft numbered one higher; a framework has at most one draft (a DB constraint).
 
-The board-level functions (`framework_load`, `framework_adopt_for_board`) take no actor: the
-management command and the demo seed call them; the beheerder's services check the policy first.
+The board-level functions (`framework_load`, `framework_adopt_for_board`, `observation_defaults_install`)
+take no actor: board creation, the management command and the demo seed call them; the beheerder's
+services check the policy first.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from bekwaam.frameworks.models import (
     Competence,
     Domain,
     Framework,
+    FrameworkKind,
     FrameworkVersion,
     Indicator,
     ScaleLevel,
@@ -152,6 +157,7 @@ def framework_load(*, board: Board, data: Any, shipped_as: str = "", as_draft: b
             slug=parsed.slug,
             name=parsed.name,
             audience=parsed.audience,
+            kind=parsed.kind,
             source=parsed.source,
             shipped_as=shipped_as,
         )
@@ -172,6 +178,14 @@ def framework_adopt_for_board(*, board: Board, slug: str) -> Framework:
     if existing is not None:
         return existing
     return framework_load(board=board, data=data, shipped_as=slug)
+
+
+def observation_defaults_install(*, board: Board) -> list[Framework]:
+    """Adopt every kijkwijzer Bekwaam ships for a board (a new board gets them); idempotent."""
+    return [
+        framework_adopt_for_board(board=board, slug=slug)
+        for slug in defaults.shipped_slugs(kind=FrameworkKind.OBSERVATION)
+    ]
 
 
 def framework_adopt(*, actor: Actor, slug: str) -> Framework:
@@ -223,6 +237,7 @@ def framework_import(*, actor: Actor, content: bytes, target: Framework | None =
             converted["slug"] = _free_slug(board.pk, converted["slug"])
             framework = framework_load(board=board, data=converted, as_draft=True)
             return ImportResult(framework, list(framework.versions.all()), created=True, kind="mahara")
+        # A matrix has no kind of its own: it becomes the next draft of whichever kind the target is.
         parsed = schema.parse(converted, complete=False)
         with transaction.atomic():
             versions = _versions_add(framework=target, versions=parsed.versions, draft=True, keep_numbers=False)
@@ -248,23 +263,43 @@ def framework_import(*, actor: Actor, content: bytes, target: Framework | None =
             _("This file holds the framework “%(file)s”, not “%(target)s”: the codes differ.")
             % {"file": parsed.slug, "target": target.slug}
         )
+    _same_kind(parsed, target)
     with transaction.atomic():
         versions = _versions_add(framework=target, versions=parsed.versions, draft=False, keep_numbers=False)
     return ImportResult(target, versions, created=False, kind="bekwaam")
 
 
+def _same_kind(parsed: schema.FrameworkData, target: Framework) -> None:
+    """Refuse versions of a kijkwijzer for a competence framework, and the other way round."""
+    if parsed.kind != target.kind:
+        raise ValidationError(
+            _("This file holds a %(file_kind)s, but %(name)s is a %(target_kind)s: the kinds differ.")
+            % {
+                "file_kind": FrameworkKind(parsed.kind).label,
+                "name": target.name,
+                "target_kind": FrameworkKind(target.kind).label,
+            }
+        )
+
+
 # --- the board's own frameworks ---------------------------------------------------------------------
 
 
-def framework_create(*, actor: Actor, name: str, slug: str, audience: str, source: str = "") -> Framework:
-    """A new framework of the actor's board with an empty draft version 1."""
+def framework_create(
+    *, actor: Actor, name: str, slug: str, audience: str, source: str = "", kind: str = FrameworkKind.COMPETENCES
+) -> Framework:
+    """A new framework (or kijkwijzer, by `kind`) of the actor's board with an empty draft version 1.
+
+    The kind is chosen once: it decides where the framework is used, so it never changes afterwards."""
     authorize(actor, "frameworks.manage")
     slug = slug.strip() or slugify(name)[: schema.SLUG_MAX]
     taken = ValidationError({"slug": _("Your board already has a framework with this code.")})
     with transaction.atomic():
         if Framework.objects.filter(board_id=actor.board_pk, slug=slug).exists():
             raise taken
-        framework = Framework(board_id=actor.board_pk, slug=slug, name=name.strip(), audience=audience, source=source)
+        framework = Framework(
+            board_id=actor.board_pk, slug=slug, name=name.strip(), audience=audience, source=source, kind=kind
+        )
         framework.full_clean(validate_constraints=False)
         with unique_or(taken):
             framework.save()
@@ -308,19 +343,29 @@ def version_update(*, actor: Actor, version: FrameworkVersion, label: str, scale
 
 
 def version_problems(version: FrameworkVersion) -> list[str]:
-    """What keeps a version from being published: a scale, a domain, and no empty domain or competence."""
+    """What keeps a version from being published: a scale, a domain, and no empty domain or competence.
+
+    A kijkwijzer's items need no look-fors (the items are what an observer scores)."""
+    observation = version.framework.kind == FrameworkKind.OBSERVATION
     problems = []
     if not ScaleLevel.objects.filter(version=version).exists():
         problems.append(_("The rating scale needs at least one level."))
     domains = list(Domain.objects.filter(version=version).order_by("position", "code"))
     if not domains:
-        problems.append(_("Add at least one domain."))
+        problems.append(_("Add at least one observation domain.") if observation else _("Add at least one domain."))
     filled = set(Competence.objects.filter(version=version).values_list("domain_id", flat=True))
     problems += [
-        _("Domain %(code)s “%(name)s” has no competences.") % {"code": d.code, "name": d.name}
+        (
+            _("Observation domain %(code)s “%(name)s” has no items.")
+            if observation
+            else _("Domain %(code)s “%(name)s” has no competences.")
+        )
+        % {"code": d.code, "name": d.name}
         for d in domains
         if d.pk not in filled
     ]
+    if observation:
+        return problems
     empty = (
         Competence.objects.filter(version=version, indicators__isnull=True)
         .select_related("domain")
@@ -466,6 +511,33 @@ def _code_or_next(rows: Any, code: str, prefix: str) -> str:
         n += 1
 
 
+DOMAIN, COMPETENCE, INDICATOR = "domain", "competence", "indicator"
+
+
+def _code_taken_error(version: FrameworkVersion, part: str) -> ValidationError:
+    """The "code taken" error in the words of the framework's kind (a kijkwijzer has items and look-fors)."""
+    observation = version.framework.kind == FrameworkKind.OBSERVATION
+    if part == DOMAIN:
+        message = (
+            _("Another observation domain of this version has this code.")
+            if observation
+            else _("Another domain of this version has this code.")
+        )
+    elif part == COMPETENCE:
+        message = (
+            _("Another item of this version has this code.")
+            if observation
+            else _("Another competence of this version has this code.")
+        )
+    else:
+        message = (
+            _("Another look-for of this item has this code.")
+            if observation
+            else _("Another indicator of this competence has this code.")
+        )
+    return ValidationError({"code": message})
+
+
 def _next_position(rows: Any) -> int:
     return int(rows.aggregate(last=Max("position"))["last"] or 0) + 1
 
@@ -568,9 +640,9 @@ def scale_level_move(*, actor: Actor, level: ScaleLevel, direction: str) -> None
 
 def domain_create(*, actor: Actor, version: FrameworkVersion, code: str, name: str, description: str = "") -> Domain:
     """Add a domain at the end of a draft; an empty code takes the next number."""
-    taken = ValidationError({"code": _("Another domain of this version has this code.")})
     with transaction.atomic():
         locked = _draft_locked(actor, version.pk)
+        taken = _code_taken_error(locked, DOMAIN)
         domains = Domain.objects.filter(version=locked)
         code = _code_or_next(domains, code, "")
         if _code_taken(domains, code):
@@ -588,9 +660,8 @@ def domain_create(*, actor: Actor, version: FrameworkVersion, code: str, name: s
 
 def domain_update(*, actor: Actor, domain: Domain, code: str, name: str, description: str = "") -> Domain:
     """Change a domain of a draft; its code stays unique in the version."""
-    taken = ValidationError({"code": _("Another domain of this version has this code.")})
     with transaction.atomic():
-        _draft_locked(actor, domain.version_id)
+        taken = _code_taken_error(_draft_locked(actor, domain.version_id), DOMAIN)
         if _code_taken(Domain.objects.filter(version_id=domain.version_id), code, domain.pk):
             raise taken
         row = Domain.objects.select_for_update().get(pk=domain.pk)
@@ -618,9 +689,9 @@ def domain_move(*, actor: Actor, domain: Domain, direction: str) -> None:
 
 def competence_create(*, actor: Actor, domain: Domain, code: str, name: str, description: str = "") -> Competence:
     """Add a competence at the end of a domain of a draft; an empty code takes the next number."""
-    taken = ValidationError({"code": _("Another competence of this version has this code.")})
     with transaction.atomic():
         locked = _draft_locked(actor, domain.version_id)
+        taken = _code_taken_error(locked, COMPETENCE)
         code = _code_or_next(Competence.objects.filter(version=locked), code, f"{domain.code}.")
         if _code_taken(Competence.objects.filter(version=locked), code):
             raise taken
@@ -640,9 +711,8 @@ def competence_update(
     *, actor: Actor, competence: Competence, code: str, name: str, description: str = "", domain: Domain | None = None
 ) -> Competence:
     """Change a competence of a draft; a `domain` of the same version moves it there (as the last one)."""
-    taken = ValidationError({"code": _("Another competence of this version has this code.")})
     with transaction.atomic():
-        _draft_locked(actor, competence.version_id)
+        taken = _code_taken_error(_draft_locked(actor, competence.version_id), COMPETENCE)
         if _code_taken(Competence.objects.filter(version_id=competence.version_id), code, competence.pk):
             raise taken
         row = Competence.objects.select_for_update().get(pk=competence.pk)
@@ -677,9 +747,9 @@ def competence_move(*, actor: Actor, competence: Competence, direction: str) -> 
 
 def indicator_create(*, actor: Actor, competence: Competence, code: str, text: str) -> Indicator:
     """Add an indicator at the end of a competence of a draft; an empty code takes the next number."""
-    taken = ValidationError({"code": _("Another indicator of this competence has this code.")})
     with transaction.atomic():
         locked = _draft_locked(actor, competence.version_id)
+        taken = _code_taken_error(locked, INDICATOR)
         indicators = Indicator.objects.filter(competence=competence)
         code = _code_or_next(indicators, code, f"{competence.code}.")
         if _code_taken(indicators, code):
@@ -696,9 +766,8 @@ def indicator_create(*, actor: Actor, competence: Competence, code: str, text: s
 
 def indicator_update(*, actor: Actor, indicator: Indicator, code: str, text: str) -> Indicator:
     """Change an indicator of a draft; its code stays unique in the competence."""
-    taken = ValidationError({"code": _("Another indicator of this competence has this code.")})
     with transaction.atomic():
-        _draft_locked(actor, indicator.competence.version_id)
+        taken = _code_taken_error(_draft_locked(actor, indicator.competence.version_id), INDICATOR)
         if _code_taken(Indicator.objects.filter(competence_id=indicator.competence_id), code, indicator.pk):
             raise taken
         row = Indicator.objects.select_for_update().get(pk=indicator.pk)

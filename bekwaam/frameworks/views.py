@@ -17,15 +17,72 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bekwaam.frameworks import forms, schema, selectors, services
-from bekwaam.frameworks.models import FrameworkVersion
+from bekwaam.frameworks.models import Framework, FrameworkKind, FrameworkVersion
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.tenancy.policy import ActorRequest, actor_view
 
 MANAGE = "frameworks.manage"
+
+# The editor's words per kind: a kijkwijzer has observation domains, items and look-fors where a
+# competence framework has domains, competences and indicators (decision 0007).
+_WORDS: dict[str, dict[str, Promise]] = {
+    FrameworkKind.COMPETENCES: {
+        "domain_add": gettext_lazy("Add a domain"),
+        "domain_add_submit": gettext_lazy("Add domain"),
+        "domain_added": gettext_lazy("The domain has been added."),
+        "domain_title": gettext_lazy("Domain %(code)s"),
+        "domain_saved": gettext_lazy("The domain has been saved."),
+        "domain_deleted": gettext_lazy("Domain %(code)s has been deleted."),
+        "competence_add": gettext_lazy("Add a competence to %(code)s %(name)s"),
+        "competence_add_submit": gettext_lazy("Add competence"),
+        "competence_added": gettext_lazy("The competence has been added."),
+        "competence_title": gettext_lazy("Competence %(code)s"),
+        "competence_saved": gettext_lazy("The competence has been saved."),
+        "competence_deleted": gettext_lazy("Competence %(code)s has been deleted."),
+        "indicator_add": gettext_lazy("Add an indicator to %(code)s %(name)s"),
+        "indicator_add_submit": gettext_lazy("Add indicator"),
+        "indicator_added": gettext_lazy("The indicator has been added."),
+        "indicator_title": gettext_lazy("Indicator %(code)s"),
+        "indicator_saved": gettext_lazy("The indicator has been saved."),
+        "indicator_deleted": gettext_lazy("Indicator %(code)s has been deleted."),
+    },
+    FrameworkKind.OBSERVATION: {
+        "domain_add": gettext_lazy("Add an observation domain"),
+        "domain_add_submit": gettext_lazy("Add observation domain"),
+        "domain_added": gettext_lazy("The observation domain has been added."),
+        "domain_title": gettext_lazy("Observation domain %(code)s"),
+        "domain_saved": gettext_lazy("The observation domain has been saved."),
+        "domain_deleted": gettext_lazy("Observation domain %(code)s has been deleted."),
+        "competence_add": gettext_lazy("Add an item to %(code)s %(name)s"),
+        "competence_add_submit": gettext_lazy("Add item"),
+        "competence_added": gettext_lazy("The item has been added."),
+        "competence_title": gettext_lazy("Item %(code)s"),
+        "competence_saved": gettext_lazy("The item has been saved."),
+        "competence_deleted": gettext_lazy("Item %(code)s has been deleted."),
+        "indicator_add": gettext_lazy("Add a look-for to %(code)s %(name)s"),
+        "indicator_add_submit": gettext_lazy("Add look-for"),
+        "indicator_added": gettext_lazy("The look-for has been added."),
+        "indicator_title": gettext_lazy("Look-for %(code)s"),
+        "indicator_saved": gettext_lazy("The look-for has been saved."),
+        "indicator_deleted": gettext_lazy("Look-for %(code)s has been deleted."),
+    },
+}
+
+
+def _word(framework: Framework, key: str, **params: Any) -> str:
+    """An editor message in the words of the framework's kind, with its parameters filled in."""
+    text = str(_WORDS.get(framework.kind, _WORDS[FrameworkKind.COMPETENCES])[key])
+    return text % params if params else text
+
+
+def _is_kijkwijzer(framework: Framework) -> bool:
+    return framework.kind == FrameworkKind.OBSERVATION
 
 
 def _version_url(version: FrameworkVersion, anchor: str = "") -> str:
@@ -50,11 +107,13 @@ def _refuse(request: ActorRequest, error: ValidationError, version: FrameworkVer
 @require_safe
 @actor_view(MANAGE)
 def framework_list(request: ActorRequest) -> HttpResponse:
+    frameworks = list(selectors.framework_list_for(actor=request.actor))
     return render(
         request,
         "frameworks/framework_list.html",
         {
-            "frameworks": selectors.framework_list_for(actor=request.actor),
+            "competence_frameworks": [f for f in frameworks if not _is_kijkwijzer(f)],
+            "kijkwijzers": [f for f in frameworks if _is_kijkwijzer(f)],
             "shipped": selectors.shipped_not_adopted_for(actor=request.actor),
         },
     )
@@ -75,7 +134,10 @@ def framework_adopt(request: ActorRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @actor_view(MANAGE)
 def framework_create(request: ActorRequest) -> HttpResponse:
-    form = forms.FrameworkCreateForm(request.POST if request.method == "POST" else None)
+    # "New kijkwijzer" on the list page opens this form with the kind chosen (?kind=observation).
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in FrameworkKind.values else None
+    form = forms.FrameworkCreateForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -84,7 +146,12 @@ def framework_create(request: ActorRequest) -> HttpResponse:
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(request, _("The framework has been created. Fill in its first version."))
+                messages.success(
+                    request,
+                    _("The kijkwijzer has been created. Fill in its first version.")
+                    if _is_kijkwijzer(framework)
+                    else _("The framework has been created. Fill in its first version."),
+                )
                 draft = framework.versions.get()
                 return redirect(_version_url(draft))
         status = 400
@@ -139,6 +206,7 @@ def framework_detail(request: ActorRequest, framework_id: UUID) -> HttpResponse:
     versions = list(selectors.version_list_for(actor=request.actor, framework=framework))
     context = {
         "framework": framework,
+        "kijkwijzer": _is_kijkwijzer(framework),
         "versions": versions,
         "has_draft": any(not v.is_published for v in versions),
         "has_published": any(v.is_published for v in versions),
@@ -164,7 +232,14 @@ def framework_update(request: ActorRequest, framework_id: UUID) -> HttpResponse:
                 return redirect("frameworks:framework-detail", framework_id=framework.pk)
         status = 400
     back = reverse("frameworks:framework-detail", kwargs={"framework_id": framework.pk})
-    context = {"form": form, "title": framework.name, "submit": _("Save"), "back": back, "framework": framework}
+    context = {
+        "form": form,
+        "title": framework.name,
+        "submit": _("Save"),
+        "back": back,
+        "framework": framework,
+        "kijkwijzer": _is_kijkwijzer(framework),
+    }
     return render(request, "frameworks/item_form.html", context, status=status)
 
 
@@ -197,7 +272,12 @@ def version_create_draft(request: ActorRequest, framework_id: UUID) -> HttpRespo
 @actor_view(MANAGE)
 def version_detail(request: ActorRequest, version_id: UUID) -> HttpResponse:
     version = selectors.version_get_for(actor=request.actor, version_id=version_id)
-    context: dict[str, Any] = {"version": version, "framework": version.framework, "draft": not version.is_published}
+    context: dict[str, Any] = {
+        "version": version,
+        "framework": version.framework,
+        "kijkwijzer": _is_kijkwijzer(version.framework),
+        "draft": not version.is_published,
+    }
     context["tree"] = selectors.version_tree(version=version)
     if not version.is_published:
         context.update(
@@ -251,7 +331,8 @@ def version_delete(request: ActorRequest, version_id: UUID) -> HttpResponse:
             return redirect("frameworks:framework-list")
         return redirect("frameworks:framework-detail", framework_id=version.framework_id)
     only_version = not version.framework.versions.exclude(pk=version.pk).exists()
-    return render(request, "frameworks/version_delete.html", {"version": version, "only_version": only_version})
+    context = {"version": version, "only_version": only_version, "kijkwijzer": _is_kijkwijzer(version.framework)}
+    return render(request, "frameworks/version_delete.html", context)
 
 
 # --- one form per part of a draft -------------------------------------------------------------------
@@ -293,6 +374,7 @@ def _part_form(
         "back": _version_url(version),
         "version": version,
         "framework": version.framework,
+        "kijkwijzer": _is_kijkwijzer(version.framework),
     }
     return render(request, "frameworks/item_form.html", context, status=status)
 
@@ -366,9 +448,9 @@ def domain_create(request: ActorRequest, version_id: UUID) -> HttpResponse:
         form=forms.DomainForm(_data(request), new=True),
         save=lambda data: services.domain_create(actor=actor, version=version, **data),
         anchor=lambda domain: f"domain-{domain.pk}",
-        title=_("Add a domain"),
-        submit=_("Add domain"),
-        success=_("The domain has been added."),
+        title=_word(version.framework, "domain_add"),
+        submit=_word(version.framework, "domain_add_submit"),
+        success=_word(version.framework, "domain_added"),
     )
 
 
@@ -385,9 +467,9 @@ def domain_update(request: ActorRequest, version_id: UUID, domain_id: int) -> Ht
         form=forms.DomainForm(_data(request), initial=initial),
         save=lambda data: services.domain_update(actor=actor, domain=domain, **data),
         anchor=lambda saved: f"domain-{saved.pk}",
-        title=_("Domain %(code)s") % {"code": domain.code},
+        title=_word(version.framework, "domain_title", code=domain.code),
         submit=_("Save"),
-        success=_("The domain has been saved."),
+        success=_word(version.framework, "domain_saved"),
     )
 
 
@@ -400,12 +482,12 @@ def competence_create(request: ActorRequest, version_id: UUID, domain_id: int) -
     return _part_form(
         request,
         version=version,
-        form=forms.CompetenceForm(_data(request), new=True),
+        form=forms.CompetenceForm(_data(request), new=True, observation=_is_kijkwijzer(version.framework)),
         save=lambda data: services.competence_create(actor=actor, domain=domain, **data),
         anchor=lambda competence: f"competence-{competence.pk}",
-        title=_("Add a competence to %(code)s %(name)s") % {"code": domain.code, "name": domain.name},
-        submit=_("Add competence"),
-        success=_("The competence has been added."),
+        title=_word(version.framework, "competence_add", code=domain.code, name=domain.name),
+        submit=_word(version.framework, "competence_add_submit"),
+        success=_word(version.framework, "competence_added"),
     )
 
 
@@ -424,12 +506,14 @@ def competence_update(request: ActorRequest, version_id: UUID, competence_id: in
     return _part_form(
         request,
         version=version,
-        form=forms.CompetenceEditForm(_data(request), initial=initial, version=version),
+        form=forms.CompetenceEditForm(
+            _data(request), initial=initial, version=version, observation=_is_kijkwijzer(version.framework)
+        ),
         save=lambda data: services.competence_update(actor=actor, competence=competence, **data),
         anchor=lambda saved: f"competence-{saved.pk}",
-        title=_("Competence %(code)s") % {"code": competence.code},
+        title=_word(version.framework, "competence_title", code=competence.code),
         submit=_("Save"),
-        success=_("The competence has been saved."),
+        success=_word(version.framework, "competence_saved"),
     )
 
 
@@ -442,12 +526,12 @@ def indicator_create(request: ActorRequest, version_id: UUID, competence_id: int
     return _part_form(
         request,
         version=version,
-        form=forms.IndicatorForm(_data(request), new=True),
+        form=forms.IndicatorForm(_data(request), new=True, observation=_is_kijkwijzer(version.framework)),
         save=lambda data: services.indicator_create(actor=actor, competence=competence, **data),
         anchor=lambda indicator: f"indicator-{indicator.pk}",
-        title=_("Add an indicator to %(code)s %(name)s") % {"code": competence.code, "name": competence.name},
-        submit=_("Add indicator"),
-        success=_("The indicator has been added."),
+        title=_word(version.framework, "indicator_add", code=competence.code, name=competence.name),
+        submit=_word(version.framework, "indicator_add_submit"),
+        success=_word(version.framework, "indicator_added"),
     )
 
 
@@ -460,12 +544,16 @@ def indicator_update(request: ActorRequest, version_id: UUID, indicator_id: int)
     return _part_form(
         request,
         version=version,
-        form=forms.IndicatorForm(_data(request), initial={"code": indicator.code, "text": indicator.text}),
+        form=forms.IndicatorForm(
+            _data(request),
+            initial={"code": indicator.code, "text": indicator.text},
+            observation=_is_kijkwijzer(version.framework),
+        ),
         save=lambda data: services.indicator_update(actor=actor, indicator=indicator, **data),
         anchor=lambda saved: f"indicator-{saved.pk}",
-        title=_("Indicator %(code)s") % {"code": indicator.code},
+        title=_word(version.framework, "indicator_title", code=indicator.code),
         submit=_("Save"),
-        success=_("The indicator has been saved."),
+        success=_word(version.framework, "indicator_saved"),
     )
 
 
@@ -527,7 +615,7 @@ def domain_delete(request: ActorRequest, version_id: UUID, domain_id: int) -> Ht
         request,
         version,
         lambda: services.domain_delete(actor=request.actor, domain=domain),
-        _("Domain %(code)s has been deleted.") % {"code": domain.code},
+        _word(version.framework, "domain_deleted", code=domain.code),
         "domains",
     )
 
@@ -556,7 +644,7 @@ def competence_delete(request: ActorRequest, version_id: UUID, competence_id: in
         request,
         version,
         lambda: services.competence_delete(actor=request.actor, competence=competence),
-        _("Competence %(code)s has been deleted.") % {"code": competence.code},
+        _word(version.framework, "competence_deleted", code=competence.code),
         f"domain-{competence.domain_id}",
     )
 
@@ -585,7 +673,7 @@ def indicator_delete(request: ActorRequest, version_id: UUID, indicator_id: int)
         request,
         version,
         lambda: services.indicator_delete(actor=request.actor, indicator=indicator),
-        _("Indicator %(code)s has been deleted.") % {"code": indicator.code},
+        _word(version.framework, "indicator_deleted", code=indicator.code),
         f"competence-{indicator.competence_id}",
     )
 

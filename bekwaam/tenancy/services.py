@@ -189,8 +189,8 @@ def board_create(
     admin_name_prefix: str,
     admin_family_name: str,
 ) -> Board:
-    """The platform operator adds a board (with the shipped conversation forms and cycle) and invites its
-    first functional administrator."""
+    """The platform operator adds a board (with the shipped conversation forms and cycle, and the shipped
+    kijkwijzers) and invites its first functional administrator."""
     authorize(actor, "tenancy.operate_platform")
     # The operator works above the tenants: no board scope applies to what they create here.
     with transaction.atomic(), scopes_disabled():
@@ -206,6 +206,10 @@ def board_create(
         from bekwaam.conversations.services.setup import conversation_defaults_install
 
         conversation_defaults_install(board_id=board.pk)
+        # And with the shipped kijkwijzers, so lesson visits can start straight away (decision 0007).
+        from bekwaam.frameworks.services import observation_defaults_install
+
+        observation_defaults_install(board=board)
         if created:
             invitation_create(actor=actor, person=person, board_id=board.pk)
         else:

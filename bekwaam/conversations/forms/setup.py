@@ -16,7 +16,7 @@ from bekwaam.conversations.models import (
     FormSection,
     FormVersion,
 )
-from bekwaam.frameworks.models import Competence, FrameworkVersion, VersionStatus
+from bekwaam.frameworks.models import Competence, FrameworkKind, FrameworkVersion, VersionStatus
 from bekwaam.lib.dates import SCHOOL_YEAR_START_MONTH
 from bekwaam.tenancy.models import School
 
@@ -118,7 +118,9 @@ class VersionForm(forms.Form):
     def __init__(self, *args: Any, board_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["framework_version"].queryset = (  # type: ignore[attr-defined]
-            FrameworkVersion.objects.filter(board_id=board_id, status=VersionStatus.PUBLISHED)
+            FrameworkVersion.objects.filter(
+                board_id=board_id, status=VersionStatus.PUBLISHED, framework__kind=FrameworkKind.COMPETENCES
+            )
             .select_related("framework")
             .order_by("framework__name", "-number")
         )

@@ -20,7 +20,7 @@ from bekwaam.conversations.models import (
     FormStatus,
     FormVersion,
 )
-from bekwaam.frameworks.models import Competence, VersionStatus
+from bekwaam.frameworks.models import Competence, FrameworkKind, VersionStatus
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import School
 
@@ -162,7 +162,11 @@ def form_version_sections(*, version: FormVersion) -> list[FormSection]:
 def competence_choices_for(*, actor: Actor) -> QuerySet[Competence]:
     """The competences a rating question may use: those of the board's published framework versions."""
     return (
-        Competence.objects.filter(board_id=actor.board_pk, version__status=VersionStatus.PUBLISHED)
+        Competence.objects.filter(
+            board_id=actor.board_pk,
+            version__status=VersionStatus.PUBLISHED,
+            version__framework__kind=FrameworkKind.COMPETENCES,
+        )
         .select_related("version", "version__framework")
         .order_by("version__framework__name", "-version__number", "domain__position", "position", "code")
     )

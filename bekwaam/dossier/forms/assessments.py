@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from bekwaam.dossier.models import Evidence, Rating
 from bekwaam.dossier.selectors.assessments import FrameworkShape
 from bekwaam.dossier.services.assessments import EXPLANATION_MAX_LENGTH, RatingInput
-from bekwaam.frameworks.models import Competence, Domain, FrameworkVersion, Indicator, VersionStatus
+from bekwaam.frameworks.models import Competence, Domain, FrameworkKind, FrameworkVersion, Indicator, VersionStatus
 from bekwaam.tenancy.context import Actor
 
 
@@ -33,7 +33,7 @@ class AssessmentStartForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["framework_version"].queryset = FrameworkVersion.objects.filter(  # type: ignore[attr-defined]
-            board_id=actor.board_pk, status=VersionStatus.PUBLISHED
+            board_id=actor.board_pk, status=VersionStatus.PUBLISHED, framework__kind=FrameworkKind.COMPETENCES
         ).select_related("framework")
 
 

@@ -24,7 +24,7 @@ from bekwaam.dossier.models import (
     Share,
     ShareAudience,
 )
-from bekwaam.frameworks.models import Audience, FrameworkVersion, VersionStatus
+from bekwaam.frameworks.models import Audience, FrameworkKind, FrameworkVersion, VersionStatus
 from bekwaam.tenancy import roles
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import Function
@@ -152,13 +152,15 @@ def framework_version_for(*, actor: Actor) -> FrameworkVersion | None:
 
     The newest published version of the board's framework for the actor's audience (school leaders
     when any active employment is as schoolleider or directeur, else teachers), falling back to any
-    published framework of the board; None when the board has adopted none yet.
+    published framework of the board; None when the board has adopted none yet. Never a kijkwijzer.
     """
     if actor.board_id is None:
         return None
     leader = own_employments_for(actor=actor).filter(function__in=LEADER_FUNCTIONS).exists()
     audience = Audience.SCHOOL_LEADERS if leader else Audience.TEACHERS
-    published = FrameworkVersion.objects.filter(board_id=actor.board_id, status=VersionStatus.PUBLISHED)
+    published = FrameworkVersion.objects.filter(
+        board_id=actor.board_id, status=VersionStatus.PUBLISHED, framework__kind=FrameworkKind.COMPETENCES
+    )
     return (
         published.filter(framework__audience=audience)
         .select_related("framework")

@@ -16,7 +16,15 @@ from django.db.models import Prefetch, QuerySet
 
 from bekwaam.dossier.models import AssessmentStatus, Evidence, Rating, SelfAssessment
 from bekwaam.dossier.selectors import framework_version_for, visible_items_of
-from bekwaam.frameworks.models import Competence, Domain, FrameworkVersion, Indicator, ScaleLevel, VersionStatus
+from bekwaam.frameworks.models import (
+    Competence,
+    Domain,
+    FrameworkKind,
+    FrameworkVersion,
+    Indicator,
+    ScaleLevel,
+    VersionStatus,
+)
 from bekwaam.tenancy.context import Actor
 
 # --- the framework's shape ---------------------------------------------------------------------------
@@ -91,7 +99,9 @@ def finished_assessments_for(*, actor: Actor) -> QuerySet[SelfAssessment]:
 def startable_versions_for(*, actor: Actor, default: FrameworkVersion | None) -> list[FrameworkVersion]:
     """The newest published version of each framework of the actor's board, `default` (theirs) first."""
     versions = (
-        FrameworkVersion.objects.filter(board_id=actor.board_pk, status=VersionStatus.PUBLISHED)
+        FrameworkVersion.objects.filter(
+            board_id=actor.board_pk, status=VersionStatus.PUBLISHED, framework__kind=FrameworkKind.COMPETENCES
+        )
         .select_related("framework")
         .order_by("framework__name", "framework_id", "-number")
     )

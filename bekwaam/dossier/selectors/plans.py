@@ -30,7 +30,7 @@ from bekwaam.dossier.models import (
     SelfAssessment,
 )
 from bekwaam.dossier.selectors import framework_version_for, own_item_get_for
-from bekwaam.frameworks.models import Competence
+from bekwaam.frameworks.models import Competence, FrameworkKind
 from bekwaam.tenancy.context import Actor
 
 # The PDCA steps in the order the stepper shows them.
@@ -160,7 +160,7 @@ def competence_choices_for(
     if goal is not None:
         allowed |= Q(pk__in=goal.competences.values("pk"))
     return (
-        Competence.objects.filter(allowed, board_id=actor.board_pk)
+        Competence.objects.filter(allowed, board_id=actor.board_pk, version__framework__kind=FrameworkKind.COMPETENCES)
         .select_related("domain")
         .order_by("version_id", "domain__position", "position", "code")
     )

@@ -27,7 +27,7 @@ from bekwaam.dossier.selectors import (
     share_grants_for,
     visible_items_of,
 )
-from bekwaam.frameworks.models import Competence, Domain, FrameworkVersion, VersionStatus
+from bekwaam.frameworks.models import Competence, Domain, FrameworkKind, FrameworkVersion, VersionStatus
 from bekwaam.register.models import Theme
 from bekwaam.register.selectors import theme_list_current
 from bekwaam.tenancy.context import Actor
@@ -146,7 +146,9 @@ def tag_choices_for(*, actor: Actor, item: Evidence | Reflection | None = None) 
     if item is not None:
         in_version |= Q(pk__in=item.competences.values("pk"))
     competences = (
-        Competence.objects.filter(in_version, board_id=actor.board_pk)
+        Competence.objects.filter(
+            in_version, board_id=actor.board_pk, version__framework__kind=FrameworkKind.COMPETENCES
+        )
         .select_related("domain")
         .order_by("domain__position", "domain__code", "position", "code")
     )
@@ -388,7 +390,9 @@ def coverage_for(*, actor: Actor, owner_id: UUID, version: FrameworkVersion) -> 
 def coverage_versions_for(*, actor: Actor) -> QuerySet[FrameworkVersion]:
     """The board's published framework versions a coverage map can be drawn for."""
     return (
-        FrameworkVersion.objects.filter(board_id=actor.board_pk, status=VersionStatus.PUBLISHED)
+        FrameworkVersion.objects.filter(
+            board_id=actor.board_pk, status=VersionStatus.PUBLISHED, framework__kind=FrameworkKind.COMPETENCES
+        )
         .select_related("framework")
         .order_by("framework__name", "-number")
     )

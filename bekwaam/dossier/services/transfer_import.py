@@ -72,6 +72,7 @@ from bekwaam.frameworks.models import (
     Competence,
     Domain,
     Framework,
+    FrameworkKind,
     FrameworkVersion,
     Indicator,
     ScaleLevel,
@@ -583,6 +584,19 @@ class _Writer:
         for version in framework_versions_with_content(board_id=self.board_id, version_ids=published):
             by_slug.setdefault(version.framework.slug, []).append(
                 (framework_fingerprint(framework_entry(version)), version)
+            )
+        clashes = sorted(slug for slug, framework in existing.items() if framework.kind != FrameworkKind.COMPETENCES)
+        if clashes:
+            # A dossier's frameworks are competence frameworks; a kijkwijzer of the same code is another thing.
+            raise _refuse(
+                *(
+                    _(
+                        "The dossier uses a competence framework with the code %(code)s, which at this board is a "
+                        "kijkwijzer. Ask the beheerder to give one of them another code, then import again."
+                    )
+                    % {"code": slug}
+                    for slug in clashes
+                )
             )
         preexisting = set(existing)  # frameworks the board had before this import
         used_numbers = {slug: {v.number for v in framework.versions.all()} for slug, framework in existing.items()}

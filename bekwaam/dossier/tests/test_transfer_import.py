@@ -40,7 +40,15 @@ from bekwaam.dossier.tests.test_transfer import (
     upload_of,
     zip_entries,
 )
-from bekwaam.frameworks.models import Competence, Domain, Framework, FrameworkVersion, Indicator, ScaleLevel
+from bekwaam.frameworks.models import (
+    Competence,
+    Domain,
+    Framework,
+    FrameworkKind,
+    FrameworkVersion,
+    Indicator,
+    ScaleLevel,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +433,16 @@ def _english_messages(client: Any) -> Iterator[None]:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+def test_it_refuses_a_framework_whose_code_is_a_kijkwijzer_at_the_board(
+    world: Any, media: Path, exported: dict[str, bytes]
+) -> None:
+    slug = json.loads(exported["manifest.json"])["frameworks"][0]["slug"]
+    with scopes_disabled():
+        Framework.objects.create(board=world.board_b, slug=slug, name="Kijkwijzer", kind=FrameworkKind.OBSERVATION)
+
+    messages = refused(world, zip_of(exported), media)
+    assert len(messages) == 1
+    assert slug in messages[0]
+    assert "kijkwijzer" in messages[0]

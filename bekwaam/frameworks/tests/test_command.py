@@ -23,8 +23,9 @@ def run(*args: str) -> str:
 def test_it_adopts_every_shipped_framework_for_one_board_idempotently(world: Any) -> None:
     output = run("--board", world.board_a.authority_number)
     assert "Stichting Alfa: Bekwaamheidseisen leraren primair onderwijs adopted" in output
+    assert "Stichting Alfa: ICALT-kijkwijzer adopted" in output
     counts = (Framework.objects.count(), FrameworkVersion.objects.count())
-    assert counts == (2, 3)
+    assert counts == (4, 5)  # two competence frameworks (three versions) and two kijkwijzers
     again = run("--board", world.board_a.authority_number)
     assert "already adopted" in again
     assert (Framework.objects.count(), FrameworkVersion.objects.count()) == counts

@@ -64,7 +64,8 @@ def test_it_accepts_a_valid_file() -> None:
 
 def test_it_reads_every_shipped_framework() -> None:
     shipped = {f.slug: f for f in defaults.shipped_frameworks()}
-    assert set(shipped) == {"teacher-competences", "school-leader-standard"}
+    assert set(shipped) == {"teacher-competences", "school-leader-standard", "icalt-kijkwijzer", "focus-kijkwijzer"}
+    assert {slug for slug, f in shipped.items() if f.kind == "observation"} == {"icalt-kijkwijzer", "focus-kijkwijzer"}
     assert shipped["teacher-competences"].version_labels == ("2005", "2017")
     assert shipped["school-leader-standard"].audience == "school_leaders"
     for slug in shipped:
