@@ -38,6 +38,7 @@ from bekwaam.observations.selectors import (
     may_see_scores,
     observations_visible_to,
 )
+from bekwaam.observations.selectors.calibration import calibration_blinds
 from bekwaam.tenancy import roles
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import Employment, School
@@ -301,6 +302,7 @@ EVENT_LABELS = {
     "reopen": gettext_lazy("Taken back to correct"),
     "acknowledge": gettext_lazy("Seen by the teacher"),
     "cancel": gettext_lazy("Cancelled"),
+    "calibration_added": gettext_lazy("A second observer was asked to score this lesson too"),
 }
 
 
@@ -395,7 +397,11 @@ def _next_step(*, role: str, observation: Observation) -> str:
 def visit_page_for(*, actor: Actor, observation: Observation, role: str) -> VisitPage:
     """Everything on one visit's page for the actor in `role`: scores and nagesprek only when may_see_scores
     allows them (the teacher and the others once put forward). A fixed number of queries."""
-    show_scores = may_see_scores(role=role, observation=observation)
+    # The blind rule of calibration: a second observer who may also see the visit itself (as leidinggevende or
+    # kwaliteitsmedewerker) does not see the other side's scores before putting their own forward.
+    show_scores = may_see_scores(role=role, observation=observation) and not calibration_blinds(
+        actor=actor, observation=observation
+    )
     sheet = scoring_sheet_for(observation=observation, with_look_fors=False) if show_scores else None
     levels = sheet.levels if sheet is not None else []
     agreements = (

@@ -42,6 +42,7 @@ from bekwaam.observations.models import (
     ObservationState,
 )
 from bekwaam.observations.selectors import MANAGER, QUALITY_OFFICER, role_in
+from bekwaam.observations.selectors.calibration import calibration_compared
 from bekwaam.observations.selectors.visits import (
     instrument_choices_for,
     own_employment_choices_for,
@@ -512,6 +513,11 @@ def visit_reopen(*, actor: Actor, observation: Observation) -> Observation:
     refuse_unless_observer(actor, observation)
     with transaction.atomic():
         locked = _lock(observation)
+        if calibration_compared(observation=locked):
+            # Both observers have seen each other's scores: a correction now would not be independent scoring.
+            raise ValidationError(
+                _("Both observers have seen each other's scores, so this visit can no longer be taken back.")
+            )
         locked.submitted_at = None
         _move(actor=actor, locked=locked, action="reopen", update_fields=("submitted_at",))
         _notify(locked, "reopened", "teacher")
