@@ -17,16 +17,20 @@ personal data: they join the board's change log (quality/audit.py).
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from bekwaam.lib.states import StateMachine
 from bekwaam.tenancy.models import BoardTagged
+
+if TYPE_CHECKING:
+    from bekwaam.observations.models import Observation
 
 
 class Level(models.TextChoices):
@@ -210,7 +214,7 @@ class StandardAssessment(BoardTagged, models.Model):
     )
     substantiation = models.TextField(_("substantiation"), blank=True)
     documents = models.ManyToManyField(QualityDocument, blank=True, related_name="+", verbose_name=_("documents"))
-    observations = models.ManyToManyField(
+    observations: models.ManyToManyField[Observation, Any] = models.ManyToManyField(
         "observations.Observation", blank=True, related_name="+", verbose_name=_("lesson visits")
     )
 
@@ -366,7 +370,7 @@ class SchoolFlag(BoardTagged, models.Model):
 
 
 class PlanState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("state of a plan", "Open")
     CLOSED = "closed", _("Closed")
 
 
