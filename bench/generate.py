@@ -35,10 +35,11 @@ from django_scopes import scopes_disabled
 from bench.generate_conversations import generate_conversations
 from bench.generate_dossier import generate_dossiers
 from bench.generate_feedback import generate_feedback
+from bench.generate_quality import generate_observations, generate_quality
 
 # 4: dossiers (issue 3); 5: ANALYZE after generating; 6: five years of conversations and the cycle (issue 4);
-# 7: a 360° round with 30 answers for the teacher persona
-GENERATOR_VERSION = 7
+# 7: a 360° round with 30 answers for the teacher persona; 8: lesson visits and quality care (issue 5)
+GENERATOR_VERSION = 8
 SEED = 20260101
 DOMAIN = "bench.bekwaam.nl"
 PASSWORD = "bench-password-not-secret"  # noqa: S105  (generated test people only)
@@ -209,6 +210,8 @@ def dataset_counts() -> dict[str, int]:
     from bekwaam.audit.models import ChangeEntry as LogEntry
     from bekwaam.conversations.models import Conversation
     from bekwaam.dossier.models import DevelopmentPlan, Evidence, SelfAssessment
+    from bekwaam.observations.models import Observation
+    from bekwaam.quality.models import SelfEvaluation
     from bekwaam.tenancy.models import Board, Employment, RoleGrant, School, Team
 
     with scopes_disabled():
@@ -228,6 +231,8 @@ def dataset_counts() -> dict[str, int]:
             "development_plans": DevelopmentPlan.objects.count(),
             "evidence": Evidence.objects.count(),
             "conversations": Conversation.objects.count(),
+            "lesson_visits": Observation.objects.count(),
+            "self_evaluations": SelfEvaluation.objects.count(),
         }
 
 
@@ -547,6 +552,23 @@ def generate() -> None:
             board=main,
             owner=teacher_employment.person,
             raters=[teacher_employment.manager, *[p for p in schoolmates if p != teacher_employment.manager]],
+        )
+        generate_observations(
+            rng,
+            new_id,
+            board=main,
+            employments=main_employments,
+            quality_officer=quality_officer,
+            manager=main_leaders[0],
+        )
+        main_schools = sorted({e.school for e in main_employments}, key=lambda school: school.name)
+        generate_quality(
+            rng,
+            new_id,
+            board=main,
+            schools=main_schools,
+            quality_officer=quality_officer,
+            leaders={e.school_id: e.person for e in main_employments if e.function == "director"},
         )
         AccessLog.objects.bulk_create(
             _access_logs(rng, board=main, actors=[administrator, *main_leaders[:10]], people=main_people,

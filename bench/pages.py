@@ -26,10 +26,12 @@ class World:
     school: Any
     person: Any
     feedback_round: Any
+    scoring_observation: Any  # the manager persona's visit in progress (issue 5)
 
 
 def load_world() -> World:
     from bekwaam.feedback.models import FeedbackRound
+    from bekwaam.observations.models import Observation, ObservationState
     from bekwaam.tenancy.models import Board, School
 
     with scopes_disabled():
@@ -42,6 +44,9 @@ def load_world() -> World:
             school=School.objects.get(board=board, brin=brin(42, "BA")),
             person=people[PERSONA_EMAILS["teacher"]],
             feedback_round=FeedbackRound.objects.get(owner=people[PERSONA_EMAILS["teacher"]], title=FEEDBACK_TITLE),
+            scoring_observation=Observation.objects.get(
+                observer=people[PERSONA_EMAILS["manager"]], state=ObservationState.IN_PROGRESS
+            ),
         )
 
 
@@ -77,6 +82,17 @@ PAGES: list[Page] = [
     Page("teacher", "/feedback/", "feedback rounds"),
     Page("teacher", lambda w: f"/feedback/{w.feedback_round.pk}/report/", "360° report (30 answers)"),
     Page("manager", "/conversations/", "conversations of the team"),
+    Page("teacher", "/observations/", "lesson visits (own)"),
+    Page("manager", "/observations/", "lesson visits (observer, team)"),
+    Page("quality_officer", "/observations/", "lesson visits (board, paginated)"),
+    Page("manager", lambda w: f"/observations/{w.scoring_observation.pk}/score/", "scoring page (35 items)"),
+    Page("quality_officer", lambda w: f"/observations/reports/{w.school.pk}/", "team report (school year)"),
+    Page("board_member", lambda w: f"/observations/reports/{w.school.pk}/", "team report (bestuurder)"),
+    Page("quality_officer", "/observations/calibration/", "calibration overview (board)"),
+    Page("board_member", "/quality/board/", "board quality grid (100 schools)"),
+    Page("quality_officer", "/quality/board/", "board quality grid (100 schools)"),
+    Page("quality_officer", lambda w: f"/quality/schools/{w.school.pk}/", "school quality page"),
+    Page("quality_officer", "/quality/plans/", "improvement plans"),
     Page("assessor", "/provider/", "provider home"),
     Page("coach", "/provider/", "provider home"),
     Page("operator", "/platform/", "platform"),

@@ -286,4 +286,34 @@ def seed_demo() -> list[DemoLogin]:
         seed_feedback_demo(
             board=board, owner=teacher, colleagues=colleagues, manager=leader, today=timezone.localdate()
         )
+
+        from bekwaam.observations.demo import seed_observations_demo
+        from bekwaam.quality.demo import seed_quality_demo
+
+        team_teachers = list(
+            Person.objects.filter(
+                employments__school=schools[0], employments__function=Function.TEACHER, employments__board=board
+            )
+            .exclude(pk=teacher.pk)
+            .order_by("email")
+            .distinct()[:9]
+        )
+        seed_observations_demo(
+            board=board,
+            leader=leader,
+            quality_officer=quality,
+            teacher=teacher,
+            colleagues=team_teachers,
+            today=timezone.localdate(),
+        )
+        seed_quality_demo(
+            board=board,
+            schools=schools,
+            quality_officer=quality,
+            leaders={
+                e.school_id: e.person
+                for e in Employment.objects.filter(board=board, function=Function.DIRECTOR).select_related("person")
+            },
+            today=timezone.localdate(),
+        )
     return logins
