@@ -304,7 +304,7 @@ def test_it_edits_a_kijkwijzer_with_items_and_look_fors(world: Any, client_for: 
     form = client.get(f"/frameworks/versions/{draft.pk}/domains/{item.domain_id}/competences/new/")
     assert form.context["title"] == dutch("Add an item to %(code)s %(name)s", code="D1", name="Domein 1")
     edit = client.get(f"/frameworks/versions/{draft.pk}/competences/{item.pk}/")
-    assert edit.context["form"].fields["domain"].label == "Observation domain"
+    assert edit.context["form"].fields["domain"].label == dutch("Observation domain")
     response = client.post(
         f"/frameworks/versions/{draft.pk}/competences/{item.pk}/indicators/new/", {"code": "", "text": "Kijkt rond"}
     )

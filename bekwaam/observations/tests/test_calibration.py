@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bekwaam.observations.models import Observation, ObservationEvent, ObservationKind, ObservationState
 from bekwaam.observations.selectors.calibration import (
@@ -162,7 +162,7 @@ def test_it_refuses_a_leader_who_has_left_the_board(world: Any, visit: Observati
 def test_it_keeps_one_second_observer_at_a_time(world: Any, visit: Observation, other_leader: Any) -> None:
     actor = actor_of(world.manager, world.board_a)
     first = calibration_add(actor=actor, observation=visit, observer=world.quality_officer)
-    with pytest.raises(ValidationError, match="already"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already"):
         calibration_add(actor=actor, observation=visit, observer=other_leader)
     move(first, ObservationState.CANCELLED)
     replacement = calibration_add(actor=actor, observation=visit, observer=other_leader)
