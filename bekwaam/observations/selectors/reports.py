@@ -12,7 +12,8 @@ Anonymity: the report names no teacher, except in the list of the visits the vie
 (observations_visible_to). When it covers fewer than settings.AGGREGATE_MIN_GROUP_SIZE distinct teachers
 and the viewer may not see every visit in it (a bestuurder sees none), its figures are withheld: with
 four teachers a distribution can show one teacher's scores. The previous period (for the trend) follows
-the same rule on its own.
+the same rule on its own. Such a viewer also gets whole school years only: comparing two overlapping
+custom periods would show the scores of a teacher visited in the days between them.
 """
 
 from __future__ import annotations
@@ -189,6 +190,8 @@ class TeamReport:
     previous_totals: Totals = Totals(0, 0, 0, 0)
     withheld: bool = False
     previous_withheld: bool = False
+    # Withheld because the period is not a whole school year (see team_report_for), not for too few teachers.
+    needs_school_year: bool = False
     domains: list[DomainFigures] = field(default_factory=list)
     strengths: list[ItemFigures] = field(default_factory=list)
     work_on: list[ItemFigures] = field(default_factory=list)
@@ -307,8 +310,11 @@ def team_report_for(*, actor: Actor, school: School, framework: Framework | None
     before = _visits(school=school, period=previous).filter(instrument__framework=framework)
     report.totals = _totals(now, visible)
     report.previous_totals = _totals(before, visible)
-    report.withheld = _withheld(report.totals, threshold)
-    report.previous_withheld = _withheld(report.previous_totals, threshold)
+    # Differencing: two overlapping custom periods, each above the threshold, could single out the one teacher
+    # visited in between. A viewer who may not open every visit gets whole school years only.
+    report.needs_school_year = period.year is None and report.totals.visible < report.totals.visits
+    report.withheld = report.needs_school_year or _withheld(report.totals, threshold)
+    report.previous_withheld = report.needs_school_year or _withheld(report.previous_totals, threshold)
     if report.totals.visits:
         report.visible_visits = list(
             visible.filter(pk__in=now.values("pk")).select_related("teacher", "observer").order_by("date", "pk")

@@ -460,3 +460,24 @@ def test_the_selector_alone_runs_a_fixed_number_of_queries(
         report = team_report_for(actor=actor, school=world.school_a, framework=instrument.framework, period=period)
         assert report.totals.visits == 36
         assert len(report.visible_visits) == 36
+
+
+def test_a_viewer_who_may_not_see_every_visit_gets_whole_school_years_only(
+    world: Any, client_for: Any, instrument: Any
+) -> None:
+    """Two overlapping custom periods would give away the teacher visited between them (differencing)."""
+    people = teachers_build(school=world.school_a, count=6, manager=world.manager)
+    visits_build(teachers=people, observer=world.quality_officer, instrument=instrument, scores=SCORES)
+    start, _end = school_year_bounds(YEAR)
+    custom = url(world.school_a, start=start.isoformat(), end=TODAY.isoformat())
+
+    year_report = report_of(client_for(world.board_member).get(url(world.school_a, year=YEAR)))
+    assert year_report.shows_figures
+    response = client_for(world.board_member).get(custom)
+    report = report_of(response)
+    assert report.withheld and report.needs_school_year
+    assert report.domains == []
+    assert 'data-testid="report-needs-school-year"' in response.content.decode()
+
+    # The kwaliteitsmedewerker may open every visit: any period is fine.
+    assert report_of(client_for(world.quality_officer).get(custom)).shows_figures
