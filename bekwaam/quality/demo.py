@@ -24,7 +24,6 @@ from bekwaam.quality.models import (
     ImprovementAction,
     ImprovementGoal,
     ImprovementPlan,
-    InspectionFramework,
     InspectionJudgement,
     InspectionKind,
     InspectionStandardJudgement,
@@ -37,6 +36,7 @@ from bekwaam.quality.models import (
     Standard,
     StandardAssessment,
 )
+from bekwaam.quality.selectors import framework_valid_on
 from bekwaam.quality.services.scale import judgement_scale_ensure
 from bekwaam.tenancy.models import Board, School
 
@@ -49,7 +49,7 @@ def seed_quality_demo(
     leaders: dict[int, Person],
     today: datetime.date,
 ) -> None:
-    framework = InspectionFramework.objects.filter(valid_from__lte=today).order_by("-valid_from").first()
+    framework = framework_valid_on(today)
     if framework is None or SelfEvaluation.objects.filter(board=board).exists():
         return
     rng = random.Random(21)  # noqa: S311  (demo content, not secrets)

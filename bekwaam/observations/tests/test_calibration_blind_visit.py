@@ -13,11 +13,7 @@ from bekwaam.observations.selectors import role_in
 from bekwaam.observations.selectors.visits import visit_page_for
 from bekwaam.observations.services.visits import visit_reopen
 from bekwaam.observations.tests.factories import instrument_build, observation_build
-from bekwaam.tenancy.context import actor_for
-
-
-def actor_of(person: Any, board: Any) -> Any:
-    return actor_for(person, f"board:{board.pk}")
+from bekwaam.observations.tests.factories_visits import actor_of
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
@@ -12,9 +14,14 @@ from bekwaam.tenancy.models import School
 from bekwaam.tenancy.policy import authorize
 
 
+def framework_valid_on(day: datetime.date) -> InspectionFramework | None:
+    """The onderzoekskader in force on `day` (the latest whose valid_from has passed); None before all of them."""
+    return InspectionFramework.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
 def current_framework() -> InspectionFramework:
-    """The onderzoekskader in force today (the latest whose valid_from has passed); 404 when none is loaded."""
-    framework = InspectionFramework.objects.filter(valid_from__lte=timezone.localdate()).order_by("-valid_from").first()
+    """The onderzoekskader in force today; 404 when none is loaded."""
+    framework = framework_valid_on(timezone.localdate())
     if framework is None:
         raise Http404
     return framework

@@ -45,7 +45,7 @@ from bekwaam.quality.models import (
     Standard,
     StandardAssessment,
 )
-from bekwaam.quality.selectors import current_framework
+from bekwaam.quality.selectors import framework_valid_on
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import Employment, Role, RoleGrant, School
 
@@ -145,10 +145,7 @@ def school_visit_framework(visit: SchoolVisit) -> InspectionFramework | None:
 
 
 def framework_today() -> InspectionFramework | None:
-    try:
-        return current_framework()
-    except Http404:
-        return None
+    return framework_valid_on(timezone.localdate())
 
 
 def plan_level(school: School | None) -> str:

@@ -80,11 +80,6 @@ def standards_for(*, framework: InspectionFramework, school: School | None) -> l
     )
 
 
-def framework_valid_on(day: datetime.date) -> InspectionFramework | None:
-    """The onderzoekskader in force on `day` (the latest one for a day before all of them is None)."""
-    return InspectionFramework.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
-
-
 # --- documents ---------------------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from bekwaam.quality.models import (
     InspectionVisit,
     RepairOrder,
 )
+from bekwaam.quality.selectors import framework_valid_on
 from bekwaam.quality.services.evaluations import record_authorize, standards_for
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import School
@@ -103,8 +104,7 @@ def _check(
 def _framework_for(date: datetime.date, framework: InspectionFramework | None) -> InspectionFramework:
     if framework is not None:
         return framework
-    found = InspectionFramework.objects.filter(valid_from__lte=date).order_by("-valid_from").first()
-    found = found or InspectionFramework.objects.order_by("valid_from").first()
+    found = framework_valid_on(date) or InspectionFramework.objects.order_by("valid_from").first()
     if found is None:
         raise ValidationError(_("No onderzoekskader is loaded; ask the platform operator."))
     return found
