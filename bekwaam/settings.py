@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "bekwaam.feedback",
     "bekwaam.observations",
     "bekwaam.quality",
+    "bekwaam.trajectories",
+    "bekwaam.credentials",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -257,6 +259,20 @@ if FEEDBACK_MIN_GROUP_SIZE < 2:
 AGGREGATE_MIN_GROUP_SIZE = env_int("AGGREGATE_MIN_GROUP_SIZE", 5)
 if AGGREGATE_MIN_GROUP_SIZE < 2:
     raise ImproperlyConfigured("AGGREGATE_MIN_GROUP_SIZE must be at least 2: one person alone is never anonymous.")
+# Schoolleidersregister points for an assessment afterwards (REFERENCE.md section 0.1; bekwaam.register.points):
+# from this learning level each theme shown counts REGISTER_POINTS_PER_THEME; the bonus is once per assessment.
+REGISTER_MIN_LEARNING_LEVEL = env_int("REGISTER_MIN_LEARNING_LEVEL", 4)
+REGISTER_POINTS_PER_THEME = env_int("REGISTER_POINTS_PER_THEME", 10)
+REGISTER_LEVEL_BONUS = {int(k): int(str(v)) for k, v in env_json_object("REGISTER_LEVEL_BONUS", {"5": 10, "6": 20}).items()}
+REGISTER_MAX_POINTS_PER_ASSESSMENT = env_int("REGISTER_MAX_POINTS_PER_ASSESSMENT", 100)
+# Reminders to a school leader short on points, this many months before their period ends.
+REGISTER_REMINDER_MONTHS = [int(m) for m in env_list("REGISTER_REMINDER_MONTHS", ["12", "6", "3"])]
+# Private signing keys of aanbieders are stored encrypted with this Fernet key (32 url-safe base64 bytes);
+# empty: a key derived from SECRET_KEY. A key given as BEKWAAM_SIGNING_KEY_<kid> in the environment is used
+# instead of the stored one (credentials.keys).
+CREDENTIALS_KEY_ENCRYPTION_KEY = env_str("CREDENTIALS_KEY_ENCRYPTION_KEY", "")
+# An uploaded credential file larger than this is refused unread (bytes).
+CREDENTIALS_MAX_UPLOAD_BYTES = env_int("CREDENTIALS_MAX_UPLOAD_BYTES", 64 * 1024)
 # Asynchronous bounce reports (a mail provider's webhook) are accepted with this bearer token; empty: off.
 BOUNCE_WEBHOOK_TOKEN = env_str("BOUNCE_WEBHOOK_TOKEN", "")
 

@@ -35,6 +35,9 @@ urlpatterns = [
     path("notifications/", include("bekwaam.notifications.urls")),
     path("observations/", include("bekwaam.observations.urls")),
     path("quality/", include("bekwaam.quality.urls")),
+    path("register/", include("bekwaam.register.urls")),
+    path("trajectories/", include("bekwaam.trajectories.urls")),
+    path("credentials/", include("bekwaam.credentials.urls")),
     path("audit/", include("bekwaam.audit.urls")),
     path("admin/", admin.site.urls),
 ]

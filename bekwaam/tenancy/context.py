@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from bekwaam.tenancy.models import Board, Employment, Provider, ProviderRoleGrant, Role, RoleGrant
-from bekwaam.tenancy.roles import EMPLOYEE, ROLES_REQUIRING_MFA, permissions_for
+from bekwaam.tenancy.models import Board, Employment, Function, Provider, ProviderRoleGrant, Role, RoleGrant
+from bekwaam.tenancy.roles import EMPLOYEE, ROLES_REQUIRING_MFA, SCHOOL_LEADER, permissions_for
 
 if TYPE_CHECKING:
     from bekwaam.accounts.models import Person
@@ -78,11 +78,15 @@ class Actor:
         return role in self.roles
 
 
+SCHOOL_LEADER_FUNCTIONS = frozenset({Function.SCHOOL_LEADER, Function.DIRECTOR})
+
+
 @dataclass(frozen=True)
 class Memberships:
     """Where a person works, read in a few queries: the source of their organisations and roles."""
 
     employment_board_ids: frozenset[int]
+    school_leader_board_ids: frozenset[int]  # boards where an active employment is as schoolleider or directeur
     managed_board_ids: frozenset[int]  # boards where someone's active employment names them as manager
     board_grants: tuple[tuple[int, str, int | None], ...]  # (board_id, role, school_id)
     provider_grants: tuple[tuple[int, str], ...]  # (provider_id, role)
@@ -102,11 +106,13 @@ def memberships_of(person: Person) -> Memberships:
     today = timezone.localdate()
     active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
     with scopes_disabled():
-        employment_boards = Employment.objects.filter(active, person=person).values_list("board_id", flat=True)
+        employment_boards = Employment.objects.filter(active, person=person).values_list("board_id", "function")
         managed_boards = Employment.objects.filter(active, manager=person).values_list("board_id", flat=True)
         board_grants = RoleGrant.objects.filter(person=person).values_list("board_id", "role", "school_id")
         provider_grants = ProviderRoleGrant.objects.filter(person=person).values_list("provider_id", "role")
-        employed_at = frozenset(employment_boards)
+        employments = list(employment_boards)
+        employed_at = frozenset(board_id for board_id, _function in employments)
+        leading_at = frozenset(board_id for board_id, function in employments if function in SCHOOL_LEADER_FUNCTIONS)
         managed = frozenset(managed_boards.distinct())
         grants = tuple(board_grants)
         # School roles and leading colleagues come with working at that board: once the person's last
@@ -114,6 +120,7 @@ def memberships_of(person: Person) -> Memberships:
         # Board-level roles (beheerder, bestuurder, kwaliteitsmedewerker) need no employment.
         return Memberships(
             employment_board_ids=employed_at,
+            school_leader_board_ids=leading_at,
             managed_board_ids=managed & employed_at,
             board_grants=tuple(
                 (board_id, role, school_id)
@@ -160,6 +167,9 @@ def actor_for(person: Person, organisation_key: str | None) -> Actor:
                     managed.add(school_id)
         if active.id in memberships.employment_board_ids:
             roles.add(EMPLOYEE)
+        # Schoolleiders keep their Schoolleidersregister registration (and enrol in waarderingstrajecten).
+        if active.id in memberships.school_leader_board_ids:
+            roles.add(SCHOOL_LEADER)
         # A leidinggevende named on someone's employment manages that person without a grant.
         if active.id in memberships.managed_board_ids:
             roles.add(Role.MANAGER)

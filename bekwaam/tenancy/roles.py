@@ -5,6 +5,7 @@ from __future__ import annotations
 from bekwaam.tenancy.models import Role
 
 EMPLOYEE = "employee"  # not granted: follows from an active employment
+SCHOOL_LEADER = "school_leader"  # not granted: follows from an active employment as schoolleider or directeur
 
 VIEW_BOARD = "tenancy.view_board"
 VIEW_PEOPLE = "tenancy.view_people"
@@ -21,6 +22,9 @@ OBSERVE_LESSONS = "observations.observe"  # plans and scores lesson visits of ot
 VIEW_QUALITY = "quality.view"  # every school's quality records and the board's grid
 MANAGE_QUALITY = "quality.manage"  # records judgements, inspections, visits and plans at every school
 SCHOOL_QUALITY = "quality.school"  # a schoolleider: the quality records of the schools they manage (grant)
+KEEP_REGISTER = "register.keep"  # a school leader: their Schoolleidersregister periods and waarderingstrajecten
+ASSESS = "trajectories.assess"  # an aanbieder's assessor: templates, reviews, interviews, judgements, certificates
+COACH_TRAJECTORIES = "trajectories.coach"  # an aanbieder's coach: the trajectories they coach
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
@@ -38,9 +42,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.BOARD_MEMBER: frozenset({VIEW_BOARD, VIEW_QUALITY}),
     Role.QUALITY_OFFICER: frozenset({VIEW_BOARD, VIEW_QUALITY, MANAGE_QUALITY, OBSERVE_LESSONS}),
     Role.MANAGER: frozenset({VIEW_TEAM, OBSERVE_LESSONS, SCHOOL_QUALITY}),
-    Role.COACH: frozenset({VIEW_PROVIDER}),
-    Role.ASSESSOR: frozenset({VIEW_PROVIDER}),
+    Role.COACH: frozenset({VIEW_PROVIDER, COACH_TRAJECTORIES}),
+    Role.ASSESSOR: frozenset({VIEW_PROVIDER, ASSESS}),
     EMPLOYEE: frozenset({VIEW_DOSSIER}),
+    SCHOOL_LEADER: frozenset({KEEP_REGISTER}),
 }
 
 # Roles that see other people's personal data must use a second factor (issue 2).

@@ -1,0 +1,9 @@
+"""credentials pages."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "credentials"
+
+urlpatterns: list[URLPattern] = []

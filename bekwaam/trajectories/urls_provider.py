@@ -1,0 +1,7 @@
+"""Trajectory pages: the provider part (included by trajectories/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
