@@ -263,7 +263,9 @@ if AGGREGATE_MIN_GROUP_SIZE < 2:
 # from this learning level each theme shown counts REGISTER_POINTS_PER_THEME; the bonus is once per assessment.
 REGISTER_MIN_LEARNING_LEVEL = env_int("REGISTER_MIN_LEARNING_LEVEL", 4)
 REGISTER_POINTS_PER_THEME = env_int("REGISTER_POINTS_PER_THEME", 10)
-REGISTER_LEVEL_BONUS = {int(k): int(str(v)) for k, v in env_json_object("REGISTER_LEVEL_BONUS", {"5": 10, "6": 20}).items()}
+REGISTER_LEVEL_BONUS = {
+    int(k): int(str(v)) for k, v in env_json_object("REGISTER_LEVEL_BONUS", {"5": 10, "6": 20}).items()
+}
 REGISTER_MAX_POINTS_PER_ASSESSMENT = env_int("REGISTER_MAX_POINTS_PER_ASSESSMENT", 100)
 # Reminders to a school leader short on points, this many months before their period ends.
 REGISTER_REMINDER_MONTHS = [int(m) for m in env_list("REGISTER_REMINDER_MONTHS", ["12", "6", "3"])]

@@ -179,3 +179,6 @@ class RegisterReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["period", "months_before"], name="registerreminder_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.months_before}"

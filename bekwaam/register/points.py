@@ -1,8 +1,8 @@
-"""The Schoolleidersregister points rules, as pure functions (no database): REFERENCE.md section 0.1–0.3.
+"""The Schoolleidersregister points rules, as pure functions (no database): REFERENCE.md sections 0.1 to 0.3.
 
-- A vooraf gewaardeerde activity carries the points the register certified: 10–100.
+- A vooraf gewaardeerde activity carries the points the register certified: 10 to 100.
 - An achteraf gewaardeerde activity (an assessment) names the themes shown and one learning level (Shulman,
-  1–6). From REGISTER_MIN_LEARNING_LEVEL (4) each theme shown gives REGISTER_POINTS_PER_THEME (10); once per
+  1 to 6). From REGISTER_MIN_LEARNING_LEVEL (4) each theme shown gives REGISTER_POINTS_PER_THEME (10); once per
   assessment REGISTER_LEVEL_BONUS adds 10 at level 5 or 20 at level 6; at most
   REGISTER_MAX_POINTS_PER_ASSESSMENT (100). Below the minimum level: nothing.
 - Since 17 November 2020 (POINTS_RULE_FROM) a period needs points (100) and themes may repeat; before,

@@ -286,6 +286,9 @@ class TrajectoryEvent(models.Model):
     class Meta:
         ordering = ("at", "id")
 
+    def __str__(self) -> str:
+        return f"{self.action} ({self.at:%Y-%m-%d})"
+
 
 class Assignment(models.Model):
     """A template assignment copied into the trajectory at enrolment."""
@@ -356,6 +359,9 @@ class CoachingSession(models.Model):
     class Meta:
         ordering = ("held_on", "id")
 
+    def __str__(self) -> str:
+        return f"{self.held_on:%d-%m-%Y}"
+
 
 class Comment(models.Model):
     """A coach's or assessor's comment on the portfolio (or one item); the candidate reads it."""
@@ -370,6 +376,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.body[:60]
 
 
 class ReviewOutcome(models.TextChoices):
@@ -388,6 +397,9 @@ class PortfolioReview(models.Model):
 
     class Meta:
         ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
 
 
 class Judgement(models.Model):
@@ -411,6 +423,9 @@ class Judgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["trajectory", "assessor"], name="judgement_one_per_assessor"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} – {self.learning_level}"
 
 
 class DecisionOutcome(models.TextChoices):
@@ -439,3 +454,6 @@ class Decision(models.Model):
                 condition=~Q(first_assessor=models.F("second_assessor")), name="decision_two_different_assessors"
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
