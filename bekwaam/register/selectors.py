@@ -182,7 +182,11 @@ def period_summary_for(
     for code in LeadershipPractice.values:
         aggregates[f"lp_count_{code}"] = Count("pk", filter=_practice_filter(code))
         aggregates[f"lp_points_{code}"] = Sum("points", filter=_practice_filter(code))
-    totals = activities.filter(COUNTED).annotate(practices_text=Cast("leadership_practices", CharField())).aggregate(**aggregates)
+    totals = (
+        activities.filter(COUNTED)
+        .annotate(practices_text=Cast("leadership_practices", CharField()))
+        .aggregate(**aggregates)
+    )
 
     through = Activity.themes.through
     theme_rows = list(
@@ -214,7 +218,9 @@ def period_summary_for(
         points_required=period.points_required,
         distinct_themes=len(themes),
     )
-    listed = list(activities.select_related("certificate").prefetch_related("themes").order_by("-completed_on", "title"))
+    listed = list(
+        activities.select_related("certificate").prefetch_related("themes").order_by("-completed_on", "title")
+    )
     return PeriodSummary(
         period=period,
         standing=standing,
