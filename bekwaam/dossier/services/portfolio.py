@@ -136,8 +136,10 @@ def _evidence_fill(
     _evidence_fields_check(kind=kind, url=url, issued_on=issued_on, expires_on=expires_on)
     evidence.title = title.strip()
     evidence.description = description.strip()
-    evidence.url = url.strip() if kind == EvidenceKind.LINK else ""
     credential = kind in CREDENTIAL_KINDS
+    # A certificate from a Bekwaam trajectory keeps its verification address (set when it was added from
+    # the trajectory; the dossier form does not show it for credentials, so an edit must not clear it).
+    evidence.url = url.strip() if kind == EvidenceKind.LINK else (evidence.url if credential else "")
     evidence.issuer = issuer.strip() if credential else ""
     evidence.issued_on = issued_on if credential else None
     evidence.expires_on = expires_on if credential else None
