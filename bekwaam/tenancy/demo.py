@@ -316,4 +316,13 @@ def seed_demo() -> list[DemoLogin]:
             },
             today=timezone.localdate(),
         )
+        from bekwaam.trajectories.demo import seed_trajectories_demo
+
+        seed_trajectories_demo(
+            board=board,
+            leader=leader,
+            provider=provider,
+            assessors=[Person.objects.get(email=f"assessor{n}@{DEMO_DOMAIN}") for n in (1, 2)],
+            coach=Person.objects.get(email=f"coach@{DEMO_DOMAIN}"),
+        )
     return logins

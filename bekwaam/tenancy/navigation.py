@@ -39,6 +39,12 @@ _ITEMS: tuple[tuple[str, NavItem], ...] = (
     (roles.MANAGE_FRAMEWORKS, NavItem(_("Frameworks"), "frameworks:framework-list")),
     (roles.MANAGE_CONVERSATIONS, NavItem(_("Conversation cycle"), "conversations:setup")),
     (roles.VIEW_AUDIT, NavItem(_("Audit log"), "audit:change-list")),
+    (roles.KEEP_REGISTER, NavItem(_("School leaders register"), "register:overview")),
+    (roles.KEEP_REGISTER, NavItem(_("Assessment trajectories"), "trajectories:mine")),
+    (roles.ASSESS, NavItem(_("Worklist"), "trajectories:worklist")),
+    (roles.COACH_TRAJECTORIES, NavItem(_("Worklist"), "trajectories:worklist")),
+    (roles.ASSESS, NavItem(_("Trajectory templates"), "trajectories:template-list")),
+    (roles.ASSESS, NavItem(_("Certificates"), "credentials:certificate-list")),
     (roles.VIEW_PROVIDER, NavItem(_("Coaches and assessors"), "tenancy:provider-home")),
 )
 
