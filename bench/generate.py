@@ -36,10 +36,11 @@ from bench.generate_conversations import generate_conversations
 from bench.generate_dossier import generate_dossiers
 from bench.generate_feedback import generate_feedback
 from bench.generate_quality import generate_observations, generate_quality
+from bench.generate_register import generate_register
 
 # 4: dossiers (issue 3); 5: ANALYZE after generating; 6: five years of conversations and the cycle (issue 4);
 # 7: a 360° round with 30 answers for the teacher persona; 8: lesson visits and quality care (issue 5)
-GENERATOR_VERSION = 8
+GENERATOR_VERSION = 9
 SEED = 20260101
 DOMAIN = "bench.bekwaam.nl"
 PASSWORD = "bench-password-not-secret"  # noqa: S105  (generated test people only)
@@ -570,6 +571,7 @@ def generate() -> None:
             quality_officer=quality_officer,
             leaders={e.school_id: e.person for e in main_employments if e.function == "director"},
         )
+        generate_register(rng, new_id, board=main, provider=provider, leaders=main_leaders, coaches=coaches)
         AccessLog.objects.bulk_create(
             _access_logs(rng, board=main, actors=[administrator, *main_leaders[:10]], people=main_people,
                          count=ACCESS_LOG_ENTRIES)
