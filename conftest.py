@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,17 @@ def _test_setup_unscoped() -> Iterator[None]:
     """Test set-up code creates rows freely; requests still run inside the middleware's scope."""
     with scopes_disabled():
         yield
+
+
+def _shipped_data_reloaded() -> None:
+    """Data migrations ship rows (the professionaliseringsthema's); a transactional test empties every table
+    when it ends, so put them back for the tests that come after it in the same process."""
+    from bekwaam.register.models import Theme
+
+    if not Theme.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("bekwaam.register.migrations.0002_load_themes").load(apps, None)
 
 
 @dataclass
@@ -87,6 +99,7 @@ PERSONAS = (
 
 @pytest.fixture
 def world(db: None) -> World:
+    _shipped_data_reloaded()
     board_a = BoardFactory(name="Stichting Alfa")
     school_a = SchoolFactory(board=board_a, name="De Alfaschool")
     school_a2 = SchoolFactory(board=board_a, name="De Tweede Alfaschool")
