@@ -41,6 +41,7 @@ SUBMITTED = {
     "advised",
     "certified",
 }
+ITEMS = (("evidence", "Verslag studiedag"), ("evidence", "Teamplan"), ("reflection", "Reflectie"))
 COURSES = (
     ("AVS Academie", "Leergang onderwijskundig leiderschap", 35),
     ("NSO-CNA", "Leiderschap in verandering", 20),
@@ -66,7 +67,6 @@ def generate_register(
         TemplateAssignment,
         TemplateStep,
         Trajectory,
-        TrajectoryTemplate,
     )
     from bekwaam.trajectories.tests.factories import template_build
 
@@ -168,7 +168,7 @@ def generate_register(
         if trajectory.state not in SUBMITTED:
             continue
         for assignment in by_trajectory[trajectory.id]:
-            for kind, title in (("evidence", "Verslag studiedag"), ("evidence", "Teamplan"), ("reflection", "Reflectie")):
+            for kind, title in ITEMS:
                 item = PortfolioItem(
                     id=new_id(),
                     trajectory=trajectory,
@@ -179,7 +179,7 @@ def generate_register(
                 )
                 items.append(item)
     PortfolioItem.objects.bulk_create(items, batch_size=2000)
-    through = PortfolioItem.themes.through
+    item_through = PortfolioItem.themes.through
     first_theme = {row.trajectory_id: row.theme_id for row in trajectory_themes}
-    item_themes = [through(portfolioitem_id=item.id, theme_id=first_theme[item.trajectory.id]) for item in items]
-    through.objects.bulk_create(item_themes, batch_size=5000)
+    item_themes = [item_through(portfolioitem_id=item.id, theme_id=first_theme[item.trajectory.id]) for item in items]
+    item_through.objects.bulk_create(item_themes, batch_size=5000)

@@ -288,7 +288,9 @@ class Evidence(models.Model):
     competences = models.ManyToManyField(
         "frameworks.Competence", blank=True, related_name="+", verbose_name=_("competences")
     )
-    goals = models.ManyToManyField(Goal, blank=True, related_name="evidence", verbose_name=_("POP goals"))
+    goals: models.ManyToManyField[Goal, Any] = models.ManyToManyField(
+        Goal, blank=True, related_name="evidence", verbose_name=_("POP goals")
+    )
     themes: models.ManyToManyField[Theme, Any] = models.ManyToManyField(
         Theme, blank=True, related_name="+", verbose_name=_("register themes")
     )
@@ -332,7 +334,9 @@ class Reflection(models.Model):
     competences = models.ManyToManyField(
         "frameworks.Competence", blank=True, related_name="+", verbose_name=_("competences")
     )
-    goals = models.ManyToManyField(Goal, blank=True, related_name="reflections", verbose_name=_("POP goals"))
+    goals: models.ManyToManyField[Goal, Any] = models.ManyToManyField(
+        Goal, blank=True, related_name="reflections", verbose_name=_("POP goals")
+    )
     themes: models.ManyToManyField[Theme, Any] = models.ManyToManyField(
         Theme, blank=True, related_name="+", verbose_name=_("register themes")
     )

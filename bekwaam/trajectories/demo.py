@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -101,8 +102,8 @@ def seed_trajectories_demo(*, board: Any, leader: Any, provider: Any, assessors:
                     "uw portfolio en voeren een criteriumgericht interview; de punten komen in uw register."
                 ),
                 coaching_offered=True,
-                coaching_price=350,
-                price=1150,
+                coaching_price=Decimal(350),
+                price=Decimal(1150),
                 reflection_instrument="Reflectie-instrument Beroepsstandaard schoolleiders (online)",
                 criteria=criteria,
             ),
@@ -114,7 +115,7 @@ def seed_trajectories_demo(*, board: Any, leader: Any, provider: Any, assessors:
                 name="Traject Leidinggeven aan leren",
                 kind=TemplateKind.PROGRAMME,
                 description="Startgesprek, digitale nulmeting, begeleidingsmomenten, portfoliocheck en CGI.",
-                price=2450,
+                price=Decimal(2450),
                 criteria=criteria,
             ),
             example=True,

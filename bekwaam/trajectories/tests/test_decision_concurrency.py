@@ -26,8 +26,9 @@ from bekwaam.trajectories.tests.factories import (
     trajectory_build,
 )
 
-# The test's data is committed (real threads see it); the shipped themes are restored for the next test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The test's data is committed (real threads see it); the `world` fixture restores the shipped themes
+# that the flush at the end takes away.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def require_postgresql() -> None:
