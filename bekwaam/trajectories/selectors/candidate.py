@@ -339,11 +339,13 @@ class CandidatePage:
 
 
 def _event_label(action: str) -> str:
-    if action in TRAJECTORY_MACHINE.action_labels:
-        return str(TRAJECTORY_MACHINE.action_labels[action])
+    """The same words as on the staff page (one label table per part; imported late: provider imports us)."""
+    from bekwaam.trajectories.selectors.decision import decision_event_label
+    from bekwaam.trajectories.selectors.provider import event_label
+
     if action in EVENT_LABELS:
         return str(EVENT_LABELS[action])
-    return action.replace("_", " ").capitalize()
+    return str(decision_event_label(action) or event_label(action))
 
 
 def candidate_page_for(*, actor: Actor, trajectory: Trajectory) -> CandidatePage:

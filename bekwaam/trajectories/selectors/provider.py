@@ -414,6 +414,8 @@ def event_label(action: str) -> Any:
         "replan_interview": _("Interview moved"),
         "coaching_session": _("Coaching session recorded"),
         "coach_assigned": _("Coach assigned"),
+        "certificate_issued": _("Certificate issued"),
+        "certificate_revoked": _("Certificate revoked"),
     }
     if action in TRAJECTORY_MACHINE.action_labels:
         return TRAJECTORY_MACHINE.action_labels[action]
