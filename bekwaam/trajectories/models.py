@@ -30,6 +30,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from bekwaam.lib.states import StateMachine
@@ -164,7 +165,7 @@ class TrajectoryState(models.TextChoices):
     DECIDING = "deciding", _("Decision in progress")
     CERTIFIED = "certified", _("Certified")
     ADVISED = "advised", _("Development advice")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("trajectory", "Withdrawn")
 
 
 OPEN_STATES = (
@@ -216,7 +217,7 @@ TRAJECTORY_MACHINE = StateMachine(
         "start_deciding": _("Record judgements"),
         "certify": _("Certify"),
         "advise": _("Give development advice"),
-        "withdraw": _("Withdraw"),
+        "withdraw": pgettext_lazy("trajectory", "Withdraw"),
     },
 )
 

@@ -10,7 +10,7 @@ import datetime
 import hashlib
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bekwaam.register.models import Theme
 from bekwaam.tenancy.models import Employment, Role
@@ -79,7 +79,9 @@ def template_build(
     )
     steps = (StepKind.COLLECTING, StepKind.PORTFOLIO_CHECK, StepKind.INTERVIEW, StepKind.DECISION, StepKind.CERTIFICATE)
     for position, step in enumerate(steps, start=1):
-        TemplateStep.objects.create(template=template, position=position, kind=step, title=str(step.label))
+        with translation.override("en"):  # stored text: the same whatever language the test runs in
+            title = str(step.label)
+        TemplateStep.objects.create(template=template, position=position, kind=step, title=title)
     for position in range(1, assignments + 1):
         TemplateAssignment.objects.create(
             template=template,

@@ -41,6 +41,13 @@ from bekwaam.trajectories.tests.factories import (
     trajectory_build,
 )
 
+
+def in_dutch(text: str) -> str:
+    """A label as the e-mail shows it (the default language is Dutch)."""
+    with translation.override("nl"):
+        return translation.gettext(text)
+
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -505,7 +512,7 @@ def test_it_requests_the_assessment_once_complete_and_again_after_additions(
     assert trajectory.state == TrajectoryState.ASSESSMENT_REQUESTED
     assert first_request is not None
     assert [m.to for m in mailoutbox] == [[world.assessor.email]]
-    assert "Assessment requested" in mailoutbox[0].subject
+    assert in_dutch("Assessment requested") in mailoutbox[0].subject
     event = TrajectoryEvent.objects.get(trajectory=trajectory)
     assert (event.action, event.from_state, event.to_state) == (
         "request_assessment",
@@ -535,7 +542,8 @@ def test_it_withdraws_with_a_reason_and_tells_the_aanbieder(
     assert trajectory.closed_at is not None
     event = TrajectoryEvent.objects.get(trajectory=trajectory)
     assert (event.action, event.note) == ("withdraw", "Geen tijd")
-    assert "Withdrawn" in mailoutbox[0].subject
+    with translation.override("nl"):
+        assert translation.pgettext("trajectory", "Withdrawn") in mailoutbox[0].subject
 
 
 @pytest.mark.parametrize("state", [TrajectoryState.DECIDING, TrajectoryState.CERTIFIED, TrajectoryState.WITHDRAWN])

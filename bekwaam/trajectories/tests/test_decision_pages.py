@@ -71,7 +71,7 @@ def form_data(trajectory: Trajectory, *, text: str, level: int = 5, theme_count:
 def nl(text: str) -> str:
     """A message as the page shows it: in Dutch (the default language), HTML-escaped."""
     with translation.override("nl"):
-        return escape(str(text))
+        return escape(translation.gettext(str(text)))
 
 
 def signed_in(person: Any) -> Client:
