@@ -12,7 +12,6 @@ random name; a deleted activity's file is removed once the transaction has commi
 from __future__ import annotations
 
 import datetime
-import logging
 import uuid
 from collections.abc import Iterable
 from functools import partial
@@ -20,7 +19,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -29,6 +27,7 @@ from django_scopes import scopes_disabled
 from bekwaam.accounts.models import Person
 from bekwaam.dossier.services.portfolio import original_name_clean
 from bekwaam.dossier.uploads import ALLOWED_TYPES, evidence_file_check
+from bekwaam.lib.storage import file_remove
 from bekwaam.register import points as rules
 from bekwaam.register.models import (
     Activity,
@@ -40,8 +39,6 @@ from bekwaam.register.models import (
 )
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.policy import authorize
-
-logger = logging.getLogger(__name__)
 
 TITLE_MAX = 200  # Activity.title, Activity.provider_name
 
@@ -152,13 +149,6 @@ def period_update(
 
 
 # --- activities --------------------------------------------------------------------------------------------
-
-
-def _file_remove(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:  # the row is gone either way; a left-over file is found by the storage's own tools
-        logger.warning("Could not remove register certificate file %s", name, exc_info=True)
 
 
 def _file_store(activity: Activity, upload: File[Any]) -> str:
@@ -316,7 +306,7 @@ def activity_create(
             activity.themes.set(theme_list)
         except BaseException:
             if stored:  # the row is not written: neither is its file
-                _file_remove(activity.certificate_file.storage, stored)
+                file_remove(activity.certificate_file.storage, stored)
             raise
     return activity
 
@@ -338,7 +328,7 @@ def activity_delete(*, actor: Actor, activity: Activity) -> None:
             )
         if locked.certificate_file:
             transaction.on_commit(
-                partial(_file_remove, locked.certificate_file.storage, locked.certificate_file.name or "")
+                partial(file_remove, locked.certificate_file.storage, locked.certificate_file.name or "")
             )
         locked.delete()
 

@@ -9,7 +9,6 @@ removed from storage once the transaction has committed, so a rolled-back delete
 from __future__ import annotations
 
 import datetime
-import logging
 import unicodedata
 from collections.abc import Iterable
 from functools import partial
@@ -19,7 +18,6 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +26,10 @@ from bekwaam.dossier.models import Evidence, EvidenceKind, Goal, Reflection
 from bekwaam.dossier.selectors.portfolio import is_school_leader
 from bekwaam.dossier.uploads import evidence_file_check
 from bekwaam.frameworks.models import Competence
+from bekwaam.lib.storage import file_remove
 from bekwaam.register.models import Theme
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.policy import authorize
-
-logger = logging.getLogger(__name__)
 
 CREDENTIAL_KINDS = (EvidenceKind.DIPLOMA, EvidenceKind.CERTIFICATE)
 URL_SCHEMES = ("http", "https")
@@ -54,16 +51,9 @@ def original_name_clean(name: str) -> str:
     return base or "file"
 
 
-def _file_remove(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:  # the row is gone either way; a left-over file is found by the storage's own tools
-        logger.warning("Could not remove evidence file %s", name, exc_info=True)
-
-
 def _file_remove_on_commit(evidence: Evidence) -> None:
     if evidence.file:
-        transaction.on_commit(partial(_file_remove, evidence.file.storage, evidence.file.name))
+        transaction.on_commit(partial(file_remove, evidence.file.storage, evidence.file.name))
 
 
 def _tags_check(
@@ -195,7 +185,7 @@ def evidence_create(
             _tags_set(evidence, *tags)
         except BaseException:
             if stored:  # the row is not written: neither is its file
-                _file_remove(evidence.file.storage, stored)
+                file_remove(evidence.file.storage, stored)
             raise
     return evidence
 
@@ -239,10 +229,10 @@ def evidence_update(
             _tags_set(evidence, *tags)
         except BaseException:
             if stored:
-                _file_remove(evidence.file.storage, stored)
+                file_remove(evidence.file.storage, stored)
             raise
         if stored and old:
-            transaction.on_commit(partial(_file_remove, evidence.file.storage, old))
+            transaction.on_commit(partial(file_remove, evidence.file.storage, old))
     return evidence
 
 

@@ -14,7 +14,6 @@ the writer may not see (made by someone else) are kept as they are when the writ
 from __future__ import annotations
 
 import datetime
-import logging
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from bekwaam.dossier.uploads import ALLOWED_TYPES, evidence_file_check
+from bekwaam.lib.storage import file_remove
 from bekwaam.observations.models import Observation
 from bekwaam.observations.selectors import observations_visible_to
 from bekwaam.quality.models import (
@@ -49,8 +49,6 @@ from bekwaam.quality.services.scale import judgement_scale_ensure
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import School
 from bekwaam.tenancy.policy import authorize
-
-logger = logging.getLogger(__name__)
 
 SUBSTANTIATION_MAX = 10_000
 FUTURE = _lazy("An evaluation describes the situation today or earlier, not later.")
@@ -81,13 +79,6 @@ def standards_for(*, framework: InspectionFramework, school: School | None) -> l
 
 
 # --- documents ---------------------------------------------------------------------------------------
-
-
-def _file_remove(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:  # the row is gone either way; a left-over file is found by the storage's own tools
-        logger.warning("Could not remove quality document file %s", name, exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -123,7 +114,7 @@ def quality_document_create(*, actor: Actor, school: School | None, upload: Docu
         with transaction.atomic():
             document.save()
     except BaseException:
-        _file_remove(document.file.storage, document.file.name or "")
+        file_remove(document.file.storage, document.file.name or "")
         raise
     return document
 
@@ -332,7 +323,7 @@ def evaluation_save(
             locked.save(update_fields=["title", "date", "summary"])
     except BaseException:
         for storage, name in stored:
-            _file_remove(storage, name)
+            file_remove(storage, name)
         raise
     return locked
 

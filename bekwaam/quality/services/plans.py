@@ -15,7 +15,6 @@ the move on the locked row, and saves: a stale move gets the state machine's mes
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from bekwaam.accounts.models import Person
 from bekwaam.lib.states import StateMachine
+from bekwaam.lib.storage import file_remove
 from bekwaam.quality.models import (
     ACTION_MACHINE,
     ActionCheck,
@@ -54,8 +54,6 @@ from bekwaam.quality.services.evaluations import DocumentUpload, quality_documen
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.models import School
 from bekwaam.tenancy.policy import authorize
-
-logger = logging.getLogger(__name__)
 
 TEXT_MAX = 10_000
 # What an edit of a plan leaves as it is (the creator may have left: SET_NULL, which full_clean would refuse).
@@ -370,10 +368,7 @@ def action_delete(*, actor: Actor, action: ImprovementAction) -> None:
 
 
 def _file_remove(document: QualityDocument) -> None:
-    try:
-        document.file.storage.delete(document.file.name or "")
-    except OSError:  # the row is gone either way; a left-over file is found by the storage's own tools
-        logger.warning("Could not remove quality document file %s", document.file.name, exc_info=True)
+    file_remove(document.file.storage, document.file.name or "")
 
 
 def _check_record(

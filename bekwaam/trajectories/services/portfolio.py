@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import partial
@@ -26,7 +25,6 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.storage import Storage
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -39,6 +37,7 @@ from bekwaam.dossier.models import Evidence, EvidenceKind, Reflection
 from bekwaam.dossier.services.portfolio import original_name_clean
 from bekwaam.dossier.uploads import evidence_file_check
 from bekwaam.lib.states import TransitionRefusedError
+from bekwaam.lib.storage import file_remove
 from bekwaam.register.models import Theme
 from bekwaam.tenancy.context import Actor
 from bekwaam.tenancy.policy import authorize
@@ -53,8 +52,6 @@ from bekwaam.trajectories.models import (
     TrajectoryEvent,
     TrajectoryState,
 )
-
-logger = logging.getLogger(__name__)
 
 AS_CANDIDATE = "trajectories.act_as_candidate"
 TITLE_MAX = 200
@@ -251,13 +248,6 @@ def refuse_unless_editable(trajectory: Trajectory) -> None:
         raise TransitionRefusedError(not_editable_message(trajectory.state))
 
 
-def _file_remove(storage: Storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:  # the row is gone either way; a left-over file is found by the storage's own tools
-        logger.warning("Could not remove portfolio file %s", name, exc_info=True)
-
-
 def _file_store(item: PortfolioItem, upload: File[Any], *, original_name: str) -> str:
     """Store the file under a random name with its SHA-256 and original name; returns the stored name."""
     digest = hashlib.sha256()
@@ -382,7 +372,7 @@ def item_create(
             item.themes.set(theme_list)
         except BaseException:
             if stored:  # the row is not written: neither is its file
-                _file_remove(item.file.storage, stored)
+                file_remove(item.file.storage, stored)
             raise
     return item
 
@@ -423,10 +413,10 @@ def item_update(
             item.themes.set(theme_list)
         except BaseException:
             if stored:
-                _file_remove(item.file.storage, stored)
+                file_remove(item.file.storage, stored)
             raise
         if old and (stored or remove_file):
-            transaction.on_commit(partial(_file_remove, item.file.storage, old))
+            transaction.on_commit(partial(file_remove, item.file.storage, old))
     return item
 
 
@@ -437,7 +427,7 @@ def item_delete(*, actor: Actor, item: PortfolioItem) -> None:
         locked = lock(item.trajectory)
         refuse_unless_editable(locked)
         if item.file:
-            transaction.on_commit(partial(_file_remove, item.file.storage, item.file.name or ""))
+            transaction.on_commit(partial(file_remove, item.file.storage, item.file.name or ""))
         item.delete()
 
 
@@ -502,7 +492,7 @@ def item_copy_from_dossier(
             item.themes.set(theme_list)
         except BaseException:
             if stored:
-                _file_remove(item.file.storage, stored)
+                file_remove(item.file.storage, stored)
             raise
     return item
 
