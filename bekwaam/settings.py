@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "bekwaam.quality",
     "bekwaam.trajectories",
     "bekwaam.credentials",
+    "bekwaam.learning",
+    "bekwaam.dialogue",
+    "bekwaam.insights",
+    "bekwaam.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -67,6 +71,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +265,24 @@ if FEEDBACK_MIN_GROUP_SIZE < 2:
 AGGREGATE_MIN_GROUP_SIZE = env_int("AGGREGATE_MIN_GROUP_SIZE", 5)
 if AGGREGATE_MIN_GROUP_SIZE < 2:
     raise ImproperlyConfigured("AGGREGATE_MIN_GROUP_SIZE must be at least 2: one person alone is never anonymous.")
+# Team dialogue: participants may add answers and statements this many days after the session was held.
+DIALOGUE_ADDITION_DAYS = env_int("DIALOGUE_ADDITION_DAYS", 7)
+# E-learning: the largest downloadable lesson material (the same checks as dossier evidence).
+LEARNING_MATERIAL_MAX_BYTES = env_int("LEARNING_MATERIAL_MAX_BYTES", 50 * 1024 * 1024)
+# The read-only API: session sign-in only (the same policy layer as the pages); aggregates only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bekwaam API",
+    "DESCRIPTION": "Read-only aggregates (insights). Groups smaller than AGGREGATE_MIN_GROUP_SIZE are withheld.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 # Schoolleidersregister points for an assessment afterwards (REFERENCE.md section 0.1; bekwaam.register.points):
 # from this learning level each theme shown counts REGISTER_POINTS_PER_THEME; the bonus is once per assessment.
 REGISTER_MIN_LEARNING_LEVEL = env_int("REGISTER_MIN_LEARNING_LEVEL", 4)

@@ -38,6 +38,10 @@ urlpatterns = [
     path("register/", include("bekwaam.register.urls")),
     path("trajectories/", include("bekwaam.trajectories.urls")),
     path("credentials/", include("bekwaam.credentials.urls")),
+    path("learning/", include("bekwaam.learning.urls")),
+    path("insights/", include("bekwaam.insights.urls")),
+    path("dialogue/", include("bekwaam.dialogue.urls")),
+    path("api/v1/", include("bekwaam.api.urls")),
     path("audit/", include("bekwaam.audit.urls")),
     path("admin/", admin.site.urls),
 ]

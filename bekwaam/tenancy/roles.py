@@ -25,6 +25,7 @@ SCHOOL_QUALITY = "quality.school"  # a schoolleider: the quality records of the 
 KEEP_REGISTER = "register.keep"  # a school leader: their Schoolleidersregister periods and waarderingstrajecten
 ASSESS = "trajectories.assess"  # an aanbieder's assessor: templates, reviews, interviews, judgements, certificates
 COACH_TRAJECTORIES = "trajectories.coach"  # an aanbieder's coach: the trajectories they coach
+AUTHOR_COURSES = "learning.author"  # writes and publishes e-learning modules (beheerder; an aanbieder's assessors)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset(
@@ -37,13 +38,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_AUDIT,
             MANAGE_FRAMEWORKS,
             MANAGE_CONVERSATIONS,
+            AUTHOR_COURSES,
         }
     ),
     Role.BOARD_MEMBER: frozenset({VIEW_BOARD, VIEW_QUALITY}),
     Role.QUALITY_OFFICER: frozenset({VIEW_BOARD, VIEW_QUALITY, MANAGE_QUALITY, OBSERVE_LESSONS}),
     Role.MANAGER: frozenset({VIEW_TEAM, OBSERVE_LESSONS, SCHOOL_QUALITY}),
     Role.COACH: frozenset({VIEW_PROVIDER, COACH_TRAJECTORIES}),
-    Role.ASSESSOR: frozenset({VIEW_PROVIDER, ASSESS}),
+    Role.ASSESSOR: frozenset({VIEW_PROVIDER, ASSESS, AUTHOR_COURSES}),
     EMPLOYEE: frozenset({VIEW_DOSSIER}),
     SCHOOL_LEADER: frozenset({KEEP_REGISTER}),
 }

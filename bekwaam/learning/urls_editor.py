@@ -1,0 +1,5 @@
+"""URLs of the editor part of learning."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
