@@ -346,6 +346,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],  # allauth shows the TOTP QR code as a data: URI
+        # E-learning videos (learning.video): YouTube (privacy-enhanced) and Vimeo players in a frame; other
+        # http(s) video files play in <video>; anything else is shown as a link.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "media-src": [SELF, "https:"],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
