@@ -327,3 +327,123 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
     light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
+
+
+# --- grouped bars: several series side by side per row (insights, "Mijn ontwikkeling") ------------------
+
+# Series colours in an order where neighbours differ strongly (blue, green, purple, brown, …); each series
+# also has its own pattern and a letter key written in the legend and beside each of its bars.
+SERIES_COLOURS = (PALETTE[3], PALETTE[2], PALETTE[4], PALETTE[1], PALETTE[6], PALETTE[5], PALETTE[7], PALETTE[0])
+SERIES_KEYS = "ABCDEFGH"
+
+
+@dataclass(frozen=True)
+class GroupedRow:
+    """One group of bars: a label and a value per series (in the order of the chart's series; None = none)."""
+
+    label: str
+    values: Sequence[float | None]
+
+
+def grouped_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    series: Sequence[str],
+    rows: Sequence[GroupedRow],
+    maximum: float,
+    minimum: float = 0,
+    empty_text: str | None = None,
+    steps: Sequence[float] | None = None,
+    unit: str = "",
+    decimals: int = 1,
+) -> SafeString:
+    """A group of horizontal bars per row, one bar per series (e.g. a domain's mean in three measurements).
+
+    The legend names each series with its letter key (A, B, C …), colour and pattern; every bar is drawn
+    in its series' pattern with "A 2,8" beside it, so no series is told apart by colour alone. A value of
+    None writes "A: `empty_text`" instead of a bar. At most eight series; a single series has no letter
+    (nothing to tell apart), its legend names it. Grid lines stand at `steps`
+    (default: every whole number, or the two ends of a long scale); `unit` follows each value.
+    """
+    _check_id(chart_id)
+    if maximum <= minimum:
+        raise ValueError("the maximum must be above the minimum")
+    if not 1 <= len(series) <= len(SERIES_KEYS):
+        raise ValueError(f"a grouped bar chart has one to {len(SERIES_KEYS)} series")
+    if any(len(row.values) != len(series) for row in rows):
+        raise ValueError("every row needs one value per series")
+    empty_text = empty_text if empty_text is not None else _("No scores")
+    span = maximum - minimum
+    value_room = 62.0  # right of the bars, for the key and the number ("A 100,0%")
+    track = WIDTH - value_room
+    pattern_ids = [f"{chart_id}-s{k}" for k in range(len(series))]
+    body = [
+        "<defs>"
+        + "".join(
+            _pattern(pattern_ids[k], PATTERNS[k % len(PATTERNS)], SERIES_COLOURS[k % len(SERIES_COLOURS)])
+            for k in range(len(series))
+        )
+        + "</defs>"
+    ]
+    keys = [SERIES_KEYS[k] if len(series) > 1 else "" for k in range(len(series))]
+    y = 0.0
+    legend: list[str] = []
+    for k, label in enumerate(series):
+        line = _wrap(f"{keys[k]} – {label}" if keys[k] else label, WIDTH - 22, max_lines=1)[0]
+        legend.append(
+            f'<g class="chart__legend-item"><rect x="0" y="{_num(y + 2)}" width="14" height="14" '
+            f'fill="url(#{pattern_ids[k]})" stroke="{TEXT_COLOUR}" stroke-width=".5"/>'
+            f'<text x="20" y="{_num(y + 13)}" fill="{TEXT_COLOUR}">{escape(line)}</text></g>'
+        )
+        y += 18
+    body.append('<g class="chart__legend">' + "".join(legend) + "</g>")
+    y += 6
+
+    axis_top = y
+    if steps is None:
+        steps = [minimum + step for step in range(int(span) + 1)] if span <= 10 else [minimum, maximum]
+    y += FONT_SIZE + 4
+    rows_top = y
+    bar_height = 14.0
+    parts: list[str] = []
+    for row in rows:
+        lines = _wrap(row.label, track)
+        parts.append(_label_lines(lines, y + FONT_SIZE))
+        y += len(lines) * LINE_HEIGHT + 3
+        bars: list[str] = []
+        for k, value in enumerate(row.values):
+            key = SERIES_KEYS[k]
+            if value is None:
+                text = f"{keys[k]}: {empty_text}" if keys[k] else empty_text
+                bars.append(
+                    f'<text x="2" y="{_num(y + bar_height - 3)}" fill="{MUTED_COLOUR}" font-style="italic" '
+                    f'class="chart__empty" data-series="{key}">{escape(text)}</text>'
+                )
+            else:
+                share = min(max((value - minimum) / span, 0.0), 1.0)
+                width = track * share
+                bars.append(
+                    f'<rect x="0" y="{_num(y)}" width="{_num(width)}" height="{_num(bar_height)}" '
+                    f'fill="url(#{pattern_ids[k]})" class="chart__bar" data-series="{key}"/>'
+                    f'<text x="{_num(width + 4)}" y="{_num(y + bar_height - 3)}" fill="{TEXT_COLOUR}" '
+                    f'class="chart__value" data-series="{key}">'
+                    f"{escape(f'{keys[k]} {_value_label(value, decimals)}{unit}'.lstrip())}</text>"
+                )
+            y += bar_height + 2
+        parts.append('<g class="chart__group">' + "".join(bars) + "</g>")
+        y += 10
+    grid = []
+    for step in steps:
+        x = track * (step - minimum) / span
+        anchor = "start" if step == minimum else ("end" if step == maximum else "middle")
+        grid.append(
+            f'<line x1="{_num(x)}" y1="{_num(rows_top - 2)}" x2="{_num(x)}" y2="{_num(max(y - 8, rows_top))}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
+            f'<text x="{_num(x)}" y="{_num(axis_top + FONT_SIZE)}" text-anchor="{anchor}" fill="{MUTED_COLOUR}">'
+            f"{escape(_step_label(step))}</text>"
+        )
+    body.append('<g class="chart__grid">' + "".join(grid) + "</g>")
+    body.extend(parts)
+    return _svg(chart_id, "chart--grouped", max(y, 1), title, description, body)
