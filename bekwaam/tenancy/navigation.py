@@ -31,6 +31,7 @@ _ITEMS: tuple[tuple[str, NavItem], ...] = (
     (roles.VIEW_DOSSIER, NavItem(_("Lesson visits"), "observations:visit-list")),
     (roles.VIEW_DOSSIER, NavItem(_("E-learning"), "learning:catalogue")),
     (roles.VIEW_DOSSIER, NavItem(_("My development"), "insights:mine")),
+    (roles.VIEW_DOSSIER, NavItem(_("Team dialogue"), "dialogue:sessions")),
     (roles.VIEW_TEAM, NavItem(_("Suggest e-learning"), "learning:suggest")),
     (roles.OBSERVE_LESSONS, NavItem(_("Lesson visits"), "observations:visit-list")),
     (roles.VIEW_BOARD, NavItem(_("Schools"), "tenancy:board-home")),

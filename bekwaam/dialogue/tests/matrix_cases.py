@@ -8,7 +8,7 @@ from bekwaam.tenancy.tests.matrix import Case
 
 MATRIX: dict[str, list[Case]] = {}
 
-for _part in "sessions":
+for _part in ("sessions",):
     try:
         _module = importlib.import_module(f"bekwaam.dialogue.tests.matrix_{_part}")
     except ModuleNotFoundError as error:

@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from bekwaam.dialogue.selectors import shared_view_summary_for
 from bekwaam.lib.dates import school_year_label, school_year_of
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.quality.forms.evaluations import (
@@ -76,6 +77,7 @@ def _page_context(request: ActorRequest, school: School | None) -> dict[str, Any
         "team_report": school is not None and bool(rules.test_rule("observations.view_team_report", actor, school)),
         "flags_history": selectors.flags_history_for(actor=actor, school=school) if school is not None else [],
         "today": timezone.localdate(),
+        "shared_view": shared_view_summary_for(actor=actor, school=school) if school is not None else None,
     }
 
 
