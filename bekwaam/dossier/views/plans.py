@@ -43,6 +43,7 @@ from bekwaam.dossier.selectors.plans import (
 )
 from bekwaam.dossier.services import plans as services
 from bekwaam.dossier.services.access import item_access_record
+from bekwaam.insights.selectors.loop import goals_before_after
 from bekwaam.lib.forms import apply_validation_error
 from bekwaam.tenancy.policy import ActorRequest, actor_view, authorize
 
@@ -66,6 +67,7 @@ class GoalPanel:
     move_form: GoalMoveForm | None
     action_form: ActionForm | None
     comment_form: GoalCommentForm | None
+    before_after: Any = None  # insights: the score the goal was made from, and after (its check step on)
 
 
 def _plan_page(
@@ -94,6 +96,8 @@ def _plan_page(
             return bound[2]
         return None
 
+    # The loop (insights): before and after at a goal's check step, for the owner only (the scores are theirs).
+    before_after = goals_before_after(goals=[d.goal for d in detail.goals]) if is_owner else {}
     panels = []
     for goal_detail in detail.goals:
         goal = goal_detail.goal
@@ -110,7 +114,7 @@ def _plan_page(
             comment_form = returned(goal, "comment")
             if comment_form is None:
                 comment_form = GoalCommentForm(auto_id=_auto_id(goal, "comment"))
-        panels.append(GoalPanel(goal_detail, move_form, action_form, comment_form))
+        panels.append(GoalPanel(goal_detail, move_form, action_form, comment_form, before_after.get(goal.pk)))
     context = {
         "plan": plan,
         "detail": detail,
