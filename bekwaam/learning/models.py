@@ -101,7 +101,7 @@ class CourseVersion(models.Model):
     )
     level = models.CharField(_("level"), max_length=16, choices=CourseLevel.choices, default=CourseLevel.INTRODUCTION)
     pass_mark = models.PositiveSmallIntegerField(
-        _("pass mark (% of the questions right)"),
+        _("pass mark (percentage of questions right)"),
         default=70,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('summary', models.TextField(blank=True, verbose_name='summary')),
                 ('duration_minutes', models.PositiveIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(6000)], verbose_name='duration (minutes)')),
                 ('level', models.CharField(choices=[('introduction', 'Introduction'), ('deepening', 'Deepening'), ('advanced', 'Advanced')], default='introduction', max_length=16, verbose_name='level')),
-                ('pass_mark', models.PositiveSmallIntegerField(default=70, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='pass mark (% of the questions right)')),
+                ('pass_mark', models.PositiveSmallIntegerField(default=70, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='pass mark (percentage of questions right)')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('based_on', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='learning.courseversion')),

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bekwaam.frameworks.tests.factories import framework_version_build
 from bekwaam.observations.models import Observation, ObservationEvent, ObservationKind, ObservationState
@@ -99,7 +99,7 @@ def test_it_says_so_when_nobody_can_visit(world: Any) -> None:
     Employment.objects.filter(person=world.manager).update(end_date=timezone.localdate() - datetime.timedelta(days=1))
     RoleGrant.objects.filter(person=world.manager, role=Role.MANAGER).delete()
     Employment.objects.filter(person=world.teacher).update(manager=None)
-    with pytest.raises(ValidationError, match="Nobody can be asked"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Nobody can be asked"):
         follow_up_visit_request(actor=actor(world.teacher), observation=earlier, code="D1.C1")
     assert Observation.objects.count() == 1
 
