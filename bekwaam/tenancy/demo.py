@@ -325,4 +325,34 @@ def seed_demo() -> list[DemoLogin]:
             assessors=[Person.objects.get(email=f"assessor{n}@{DEMO_DOMAIN}") for n in (1, 2)],
             coach=Person.objects.get(email=f"coach@{DEMO_DOMAIN}"),
         )
+        from bekwaam.learning.demo import seed_learning_demo
+
+        seed_learning_demo(
+            board=board,
+            provider=provider,
+            teacher=teacher,
+            leader=leader,
+            colleagues=list(
+                Person.objects.filter(
+                    employments__school=schools[0], employments__function=Function.TEACHER, employments__board=board
+                )
+                .exclude(pk=teacher.pk)
+                .order_by("email")
+                .distinct()[:12]
+            ),
+        )
+        from bekwaam.dialogue.demo import seed_dialogue_demo
+
+        seed_dialogue_demo(
+            board=board,
+            school=schools[0],
+            leader=leader,
+            teacher=teacher,
+            team=team_teachers[:6],
+            today=timezone.localdate(),
+        )
+        # Last: the refresh releases the figures of everything the demos above made.
+        from bekwaam.insights.demo import seed_insights_demo
+
+        seed_insights_demo(board=board, schools=schools, teacher=teacher, today=timezone.localdate())
     return logins
