@@ -35,12 +35,14 @@ from django_scopes import scopes_disabled
 from bench.generate_conversations import generate_conversations
 from bench.generate_dossier import generate_dossiers
 from bench.generate_feedback import generate_feedback
+from bench.generate_insights import generate_history, generate_learning, generate_released
 from bench.generate_quality import generate_observations, generate_quality
 from bench.generate_register import generate_register
 
 # 4: dossiers (issue 3); 5: ANALYZE after generating; 6: five years of conversations and the cycle (issue 4);
-# 7: a 360° round with 30 answers for the teacher persona; 8: lesson visits and quality care (issue 5)
-GENERATOR_VERSION = 9
+# 7: a 360° round with 30 answers for the teacher persona; 8: lesson visits and quality care (issue 5);
+# 10: e-learning, ten years of the teacher persona's history, released insights (issue 7)
+GENERATOR_VERSION = 10
 SEED = 20260101
 DOMAIN = "bench.bekwaam.nl"
 PASSWORD = "bench-password-not-secret"  # noqa: S105  (generated test people only)
@@ -572,6 +574,11 @@ def generate() -> None:
             leaders={e.school_id: e.person for e in main_employments if e.function == "director"},
         )
         generate_register(rng, new_id, board=main, provider=provider, leaders=main_leaders, coaches=coaches)
+        generate_history(rng, new_id, board=main, employment=teacher_employment)
+        generate_learning(
+            rng, new_id, board=main, provider=provider, people=main_people, teacher=teacher_employment.person
+        )
+        generate_released(board=main)
         AccessLog.objects.bulk_create(
             _access_logs(rng, board=main, actors=[administrator, *main_leaders[:10]], people=main_people,
                          count=ACCESS_LOG_ENTRIES)

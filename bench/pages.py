@@ -101,6 +101,16 @@ PAGES: list[Page] = [
     Page("assessor", "/provider/", "provider home"),
     Page("coach", "/provider/", "provider home"),
     Page("operator", "/platform/", "platform"),
+    Page("teacher", "/learning/", "e-learning catalogue (200 modules)"),
+    Page("teacher", "/learning/?page=8", "e-learning catalogue, last page"),
+    Page("administrator", "/learning/editor/", "e-learning editor (100 modules)"),
+    Page("teacher", "/insights/mine/", "Mijn ontwikkeling (ten years)"),
+    Page("teacher", "/insights/mine/pdf/", "Mijn ontwikkeling PDF (ten years)"),
+    Page("board_member", "/insights/board/", "board insights (100 schools, 4,000 staff)"),
+    Page("board_member", "/insights/board/csv/", "board insights CSV"),
+    Page("quality_officer", lambda w: f"/insights/schools/{w.school.pk}/", "school insights"),
+    Page("manager", "/insights/team/", "team insights (40 people)"),
+    Page("teacher", "/dialogue/", "team dialogue sessions"),
 ]
 
 FLOOR_PATH = "/bench/floor/"
