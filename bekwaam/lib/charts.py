@@ -291,19 +291,27 @@ def mean_chart(
                 )
             y += height + 2
         y += 10
+    body.append(_grid(steps, track=track, minimum=minimum, maximum=maximum, top=rows_top, bottom=y, axis_top=axis_top))
+    body.extend(parts)
+    return _svg(chart_id, "chart--means", max(y, 1), title, description, body)
+
+
+def _grid(
+    steps: Sequence[float], *, track: float, minimum: float, maximum: float, top: float, bottom: float, axis_top: float
+) -> str:
+    """The vertical grid lines of a bar chart with their step labels above the bars."""
+    span = maximum - minimum
     grid = []
     for step in steps:
         x = track * (step - minimum) / span
         anchor = "start" if step == minimum else ("end" if step == maximum else "middle")
         grid.append(
-            f'<line x1="{_num(x)}" y1="{_num(rows_top - 2)}" x2="{_num(x)}" y2="{_num(max(y - 8, rows_top))}" '
+            f'<line x1="{_num(x)}" y1="{_num(top - 2)}" x2="{_num(x)}" y2="{_num(max(bottom - 8, top))}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
             f'<text x="{_num(x)}" y="{_num(axis_top + FONT_SIZE)}" text-anchor="{anchor}" fill="{MUTED_COLOUR}">'
             f"{escape(_step_label(step))}</text>"
         )
-    body.append('<g class="chart__grid">' + "".join(grid) + "</g>")
-    body.extend(parts)
-    return _svg(chart_id, "chart--means", max(y, 1), title, description, body)
+    return '<g class="chart__grid">' + "".join(grid) + "</g>"
 
 
 def _value_label(value: float, decimals: int) -> str:
@@ -434,16 +442,6 @@ def grouped_bar_chart(
             y += bar_height + 2
         parts.append('<g class="chart__group">' + "".join(bars) + "</g>")
         y += 10
-    grid = []
-    for step in steps:
-        x = track * (step - minimum) / span
-        anchor = "start" if step == minimum else ("end" if step == maximum else "middle")
-        grid.append(
-            f'<line x1="{_num(x)}" y1="{_num(rows_top - 2)}" x2="{_num(x)}" y2="{_num(max(y - 8, rows_top))}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
-            f'<text x="{_num(x)}" y="{_num(axis_top + FONT_SIZE)}" text-anchor="{anchor}" fill="{MUTED_COLOUR}">'
-            f"{escape(_step_label(step))}</text>"
-        )
-    body.append('<g class="chart__grid">' + "".join(grid) + "</g>")
+    body.append(_grid(steps, track=track, minimum=minimum, maximum=maximum, top=rows_top, bottom=y, axis_top=axis_top))
     body.extend(parts)
     return _svg(chart_id, "chart--grouped", max(y, 1), title, description, body)

@@ -4,16 +4,13 @@ third assessor and a revision both about to decide)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.utils import translation
-from django_scopes import scopes_disabled
 
+from bekwaam.lib.tests.concurrency import at_the_same_moment, require_postgresql
 from bekwaam.tenancy.context import actor_for
 from bekwaam.trajectories.models import Decision, Judgement, Trajectory, TrajectoryState
 from bekwaam.trajectories.selectors.decision import criteria_of
@@ -29,38 +26,6 @@ from bekwaam.trajectories.tests.factories import (
 # The test's data is committed (real threads see it); the `world` fixture restores the shipped themes
 # that the flush at the end takes away.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def require_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (SQLite serialises writers anyway)")
-
-
-def at_the_same_moment(*steps: Callable[[], object]) -> list[str]:
-    """Run the steps in threads released together; each outcome is "ok" or the refusal's message."""
-    barrier = threading.Barrier(len(steps))
-    outcomes: list[str] = []
-
-    def run(step: Callable[[], object]) -> None:
-        # A thread starts without the test's context: no disabled scope, no language override.
-        with scopes_disabled(), translation.override("en"):
-            try:
-                barrier.wait()
-                step()
-                outcomes.append("ok")
-            except ValidationError as error:
-                outcomes.append(error.messages[0])
-            except Exception as error:
-                outcomes.append(repr(error))
-            finally:
-                connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 def recording(trajectory: Trajectory, person: Any, *, level: int, revise: bool = False) -> Callable[[], object]:
