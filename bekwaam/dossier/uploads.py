@@ -170,17 +170,18 @@ def _extension(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
-def evidence_file_check(upload: File[bytes]) -> str:
+def evidence_file_check(upload: File[bytes], *, max_bytes: int | None = None) -> str:
     """The content type of an acceptable evidence file; ValidationError for empty, too big, or not allowed.
 
-    Works on an UploadedFile or any django File (the dossier import passes files from a ZIP).
+    Works on an UploadedFile or any django File (the dossier import passes files from a ZIP). `max_bytes`
+    replaces EVIDENCE_MAX_BYTES for other uploads with the same checks (e-learning materials).
     A name whose extension is one of the allowed types must match the content: a "PDF" that is an
     image is refused, as it would otherwise open as something else than its owner thinks.
     """
     size = upload.size or 0
     if size <= 0:
         raise ValidationError(_("The file is empty."), code="empty")
-    limit: int = settings.EVIDENCE_MAX_BYTES
+    limit: int = settings.EVIDENCE_MAX_BYTES if max_bytes is None else max_bytes
     if size > limit:
         raise ValidationError(
             _("The file is too large (%(size)s); the maximum is %(limit)s.")

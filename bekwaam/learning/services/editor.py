@@ -28,13 +28,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bekwaam.dossier.uploads import ALLOWED_TYPES, JPEG, detect_content_type, file_head
+from bekwaam.dossier.uploads import evidence_file_check
 from bekwaam.learning import markdown
 from bekwaam.learning.models import (
     Choice,
@@ -84,11 +83,6 @@ VERSION_MACHINE = StateMachine(
     action_labels={PUBLISH: gettext_lazy("Publish"), RETIRE: gettext_lazy("Replace")},
 )
 
-# The other names an allowed type goes by (as bekwaam.dossier.uploads judges a name's extension).
-_EXTENSIONS: dict[str, frozenset[str]] = {ct: frozenset({ext}) for ct, ext in ALLOWED_TYPES.items()} | {
-    JPEG: frozenset({"jpg", "jpeg", "jpe", "jfif"})
-}
-_KNOWN_EXTENSIONS = frozenset().union(*_EXTENSIONS.values())
 # How a lesson text points at a material of the module (learning:material); the UUID is the material's id.
 MATERIAL_PATH = re.compile(r"/learning/materials/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/")
 
@@ -291,41 +285,12 @@ def _clean_question(data: QuestionData) -> QuestionData:
 
 
 def material_file_check(upload: File[bytes]) -> str:
-    """The content type of an acceptable material (the dossier's checks, with the material's own size limit).
-
-    The type is decided by the content (bekwaam.dossier.uploads.detect_content_type), never by the name; a
-    name whose extension is an allowed type must match it. ValidationError when empty, too big or not allowed.
-    """
-    size = upload.size or 0
-    if size <= 0:
-        raise ValidationError({"file": _("The file is empty.")})
-    limit: int = settings.LEARNING_MATERIAL_MAX_BYTES
-    if size > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is too large (%(size)s); the maximum is %(limit)s.")
-                % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
-            }
-        )
-    content_type = detect_content_type(file_head(upload))
-    extension = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    mismatch = _("This file is not a real .%(extension)s file: its content does not match its name.") % {
-        "extension": extension
-    }
-    if content_type is None:
-        if extension in _KNOWN_EXTENSIONS:
-            raise ValidationError({"file": mismatch})
-        raise ValidationError(
-            {
-                "file": _(
-                    "This type of file is not allowed. Upload a PDF, an image (PNG, JPEG, GIF, WebP), "
-                    "or an Office or OpenDocument file."
-                )
-            }
-        )
-    if extension in _KNOWN_EXTENSIONS and extension not in _EXTENSIONS[content_type]:
-        raise ValidationError({"file": mismatch})
-    return content_type
+    """The content type of an acceptable material: the dossier's checks (type from the content, a name that
+    must match it) with the material's own size limit. ValidationError on "file" when not acceptable."""
+    try:
+        return evidence_file_check(upload, max_bytes=settings.LEARNING_MATERIAL_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
 
 
 def _remove_on_commit(names: Iterable[str]) -> None:
